@@ -1,0 +1,3 @@
+//! Server functions, grouped by domain. Each is one line of glue to [`crate::backend`].
+pub mod access_keys;
+pub mod session;

@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+
+use crate::model::{format_time, AccessKeyRow, AccessKeyStatus};
+
+/// The AccessKey table: ID, Status, Created, Last Used and the row actions.
+#[component]
+pub fn AccessKeyTable(
+    keys: Vec<AccessKeyRow>,
+    /// Set a key's status (Disable / Enable).
+    #[prop(into)]
+    on_set_status: Callback<(String, AccessKeyStatus)>,
+    #[prop(into)] on_delete: Callback<AccessKeyRow>,
+    #[prop(into)] busy: Signal<bool>,
+) -> impl IntoView {
+    if keys.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p><strong>"No AccessKey pairs yet."</strong></p>
+                <p>"Click Create AccessKey to create one. Its secret is shown only once, when it is created."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let rows = keys
+        .into_iter()
+        .map(|key| {
+            let toggle_to = match key.status {
+                AccessKeyStatus::Active => AccessKeyStatus::Inactive,
+                AccessKeyStatus::Inactive => AccessKeyStatus::Active,
+            };
+            let toggle_label = match toggle_to {
+                AccessKeyStatus::Inactive => "Disable",
+                AccessKeyStatus::Active => "Enable",
+            };
+            let id = key.access_key_id.clone();
+            let row = key.clone();
+            view! {
+                <tr data-access-key-id=key.access_key_id.clone()>
+                    <td><code>{key.access_key_id.clone()}</code></td>
+                    <td>
+                        <span class="status" class:inactive=key.status == AccessKeyStatus::Inactive>
+                            {key.status.as_str()}
+                        </span>
+                    </td>
+                    <td>{format_time(&key.created_at)}</td>
+                    <td>{key.last_used_at.as_ref().map(format_time).unwrap_or_else(|| "Never".to_owned())}</td>
+                    <td class="row-actions">
+                        <button
+                            type="button"
+                            class="link-button"
+                            disabled=move || busy.get()
+                            on:click=move |_| on_set_status.run((id.clone(), toggle_to))
+                        >
+                            {toggle_label}
+                        </button>
+                        <button
+                            type="button"
+                            class="link-button danger"
+                            disabled=move || busy.get()
+                            on:click=move |_| on_delete.run(row.clone())
+                        >
+                            "Delete"
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">"AccessKey ID"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Last Used"</th>
+                    <th scope="col">"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,213 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::access_keys::{create_access_key, send_verification_code};
+use crate::browser::{copy_to_clipboard, download_text_file};
+use crate::components::dialog::Dialog;
+use crate::csv_file::{access_key_clipboard_text, access_key_csv, FILE_NAME};
+use crate::error::ConsoleError;
+use crate::model::NewAccessKey;
+
+/// **Phone Verification**: send a code to the account's phone, enter it, and the key is created.
+#[component]
+pub fn PhoneVerificationDialog(
+    #[prop(into)] on_created: Callback<NewAccessKey>,
+    #[prop(into)] on_cancel: Callback<()>,
+) -> impl IntoView {
+    let send = Action::new(|_: &()| send_verification_code());
+    let create = Action::new(|code: &String| create_access_key(code.clone()));
+    let code = RwSignal::new(String::new());
+    let resend_wait = RwSignal::new(0u32);
+
+    Effect::new(move |_| {
+        if let Some(Ok(sent)) = send.value().get() {
+            resend_wait.set(sent.resend_after_secs);
+        }
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(key)) => on_created.run(key),
+        Some(Err(ConsoleError::Verification { resend: true, .. })) => resend_wait.set(0),
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if let Ok(timer) = set_interval_with_handle(
+            move || resend_wait.update(|wait| *wait = wait.saturating_sub(1)),
+            Duration::from_secs(1),
+        ) {
+            on_cleanup(move || timer.clear());
+        }
+    });
+
+    let sent_message = move || match send.value().get() {
+        Some(Ok(sent)) => Some(format!(
+            "A verification code has been sent to {}. It is valid for {} minutes.",
+            sent.masked_phone,
+            sent.expires_in_secs.div_ceil(60)
+        )),
+        _ => None,
+    };
+    let error = move || {
+        let failed = |result: Option<Result<_, ConsoleError>>| result.and_then(Result::err);
+        failed(create.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| failed(send.value().get().map(|r| r.map(|_| ()))))
+            .map(|e| e.to_string())
+    };
+    let send_label = move || {
+        let wait = resend_wait.get();
+        match (send.value().get().is_some(), wait) {
+            (_, _) if send.pending().get() => "Sending…".to_owned(),
+            (false, _) => "Send Code".to_owned(),
+            (true, 0) => "Resend Code".to_owned(),
+            (true, wait) => format!("Resend Code ({wait}s)"),
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.value().set(None);
+        create.dispatch(code.get_untracked().trim().to_owned());
+    };
+
+    view! {
+        <Dialog title="Phone Verification" on_close=on_cancel>
+            <form class="verification-form" on:submit=submit>
+                <p>
+                    "To create an AccessKey pair, verify your identity with a code sent to the mobile \
+                     phone bound to your account."
+                </p>
+                <p class="banner info" role="status">{sent_message}</p>
+                <div class="field inline">
+                    <label for="verification-code">"Verification Code"</label>
+                    <div class="input-with-button">
+                        <input
+                            id="verification-code"
+                            name="verification_code"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            maxlength="6"
+                            placeholder="6-digit code"
+                            prop:value=move || code.get()
+                            on:input=move |ev| code.set(event_target_value(&ev))
+                        />
+                        <button
+                            type="button"
+                            class="button"
+                            disabled=move || { send.pending().get() || resend_wait.get() > 0 }
+                            on:click=move |_| {
+                                create.value().set(None);
+                                send.dispatch(());
+                            }
+                        >
+                            {send_label}
+                        </button>
+                    </div>
+                </div>
+                <p class="form-error" role="alert">{error}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || create.pending().get() || code.get().trim().len() != 6
+                    >
+                        {move || if create.pending().get() { "Verifying…" } else { "OK" }}
+                    </button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
+
+/// **Create AccessKey**: the new ID and secret, shown this once, with Copy and Download CSV File.
+#[component]
+pub fn CreateAccessKeyDialog(
+    key: NewAccessKey,
+    #[prop(into)] on_close: Callback<()>,
+) -> impl IntoView {
+    let feedback = RwSignal::new(None::<String>);
+    let copy = move |text: String, what: &'static str| {
+        leptos::task::spawn_local(async move {
+            feedback.set(Some(match copy_to_clipboard(&text).await {
+                Ok(()) => format!("Copied {what} to the clipboard."),
+                Err(error) => format!("The browser did not allow copying: {error}"),
+            }));
+        });
+    };
+    let NewAccessKey {
+        access_key_id: id,
+        access_key_secret: secret,
+        ..
+    } = key;
+    let (id_text, secret_text) = (id.clone(), secret.clone());
+    let (pair_id, pair_secret) = (id.clone(), secret.clone());
+    let (csv_id, csv_secret) = (id.clone(), secret.clone());
+    view! {
+        <Dialog title="Create AccessKey" on_close wide=true>
+            <p class="banner success">"The AccessKey pair has been created."</p>
+            <p class="banner warning">
+                "The AccessKey secret is displayed only now and cannot be retrieved later. Download \
+                 the CSV file or copy the AccessKey pair and keep it in a safe place before you close \
+                 this dialog."
+            </p>
+            <dl class="key-fields">
+                <dt>"AccessKey ID"</dt>
+                <dd>
+                    <code data-testid="new-access-key-id">{id}</code>
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Copy AccessKey ID"
+                        title="Copy AccessKey ID"
+                        on:click=move |_| copy(id_text.clone(), "the AccessKey ID")
+                    >
+                        "⧉"
+                    </button>
+                </dd>
+                <dt>"AccessKey Secret"</dt>
+                <dd>
+                    <code data-testid="new-access-key-secret">{secret}</code>
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Copy AccessKey Secret"
+                        title="Copy AccessKey Secret"
+                        on:click=move |_| copy(secret_text.clone(), "the AccessKey secret")
+                    >
+                        "⧉"
+                    </button>
+                </dd>
+            </dl>
+            <p class="copy-feedback" role="status">{move || feedback.get()}</p>
+            <div class="dialog-actions">
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        let csv = access_key_csv(&csv_id, &csv_secret);
+                        feedback.set(Some(match download_text_file(FILE_NAME, &csv, "text/csv") {
+                            Ok(()) => format!("Saved {FILE_NAME}."),
+                            Err(error) => format!("The browser did not save the file: {error}"),
+                        }));
+                    }
+                >
+                    "Download CSV File"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        copy(
+                            access_key_clipboard_text(&pair_id, &pair_secret),
+                            "the AccessKey ID and AccessKey secret",
+                        )
+                    }
+                >
+                    "Copy"
+                </button>
+                <button type="button" class="button primary" on:click=move |_| on_close.run(())>
+                    "Close"
+                </button>
+            </div>
+        </Dialog>
+    }
+}

@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+
+use crate::components::dialog::Dialog;
+use crate::error::ConsoleError;
+use crate::model::{format_time, AccessKeyRow};
+
+/// Confirms a delete: names the key, shows when it was last used, and warns when applications are
+/// likely still using it.
+#[component]
+pub fn DeleteAccessKeyDialog(
+    key: AccessKeyRow,
+    #[prop(into)] on_confirm: Callback<String>,
+    #[prop(into)] on_cancel: Callback<()>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] error: Signal<Option<ConsoleError>>,
+) -> impl IntoView {
+    let last_used = key
+        .last_used_at
+        .as_ref()
+        .map(format_time)
+        .unwrap_or_else(|| "Never".to_owned());
+    let id = key.access_key_id.clone();
+    view! {
+        <Dialog title="Delete AccessKey" on_close=on_cancel>
+            <p>
+                "Delete the AccessKey pair " <code>{key.access_key_id.clone()}</code> "? "
+                "It is deleted permanently and cannot be restored."
+            </p>
+            <p class="detail">"Last used: " <span data-testid="delete-last-used">{last_used}</span></p>
+            {key.used_recently.then(|| view! {
+                <p class="banner warning" role="alert">
+                    "This AccessKey pair was used recently. Applications that still use it will fail \
+                     as soon as it is deleted."
+                </p>
+            })}
+            <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button
+                    type="button"
+                    class="button danger"
+                    disabled=move || pending.get()
+                    on:click=move |_| on_confirm.run(id.clone())
+                >
+                    {move || if pending.get() { "Deleting…" } else { "Delete" }}
+                </button>
+            </div>
+        </Dialog>
+    }
+}

@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+
+/// A labelled input with its validation message underneath.
+#[component]
+pub fn FormField(
+    label: &'static str,
+    id: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "")] autocomplete: &'static str,
+    #[prop(default = "")] hint: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                required=true
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            {(!hint.is_empty()).then(|| view! { <p class="field-hint">{hint}</p> })}
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

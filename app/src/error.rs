@@ -1,0 +1,58 @@
+//! The console's typed error: what a person can act on, never internals.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ConsoleError {
+    #[error("Your session has ended. Sign in again.")]
+    NotSignedIn,
+    #[error("{0}")]
+    NoPermission(String),
+    /// A form field is wrong; the message is shown next to the field.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// Wrong, expired or used-up verification code; `resend` says a new code is needed.
+    #[error("{message}")]
+    Verification { message: String, resend: bool },
+    #[error("{message}")]
+    TooManyAttempts {
+        message: String,
+        retry_after_secs: u64,
+    },
+    #[error("Something went wrong on the server. Try again; if it keeps happening, tell your administrator (reference {reference}).")]
+    Internal { reference: String },
+    #[error("The console could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl ConsoleError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for ConsoleError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}

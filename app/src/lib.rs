@@ -1,0 +1,60 @@
+//! The console UI, shared by server-side rendering and the hydrated browser build.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod browser;
+pub mod components;
+pub mod csv_file;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::console_layout::ConsoleLayout;
+use crate::pages::{
+    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage, ram_users::RamUsersPage,
+    setup::SetupPage, sign_in::SignInPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/accesskey-console.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title formatter=|page: String| format!("{page} · AccessKey Console")/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/setup") view=SetupPage/>
+                <Route path=path!("/signin") view=SignInPage/>
+                <ParentRoute path=path!("") view=ConsoleLayout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("access-keys") view=AccessKeysPage/>
+                    <Route path=path!("ram/users") view=RamUsersPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,84 @@
+//! What the console shows and sends: the DTOs shared by the server functions and the pages.
+//! None of them ever carries an AccessKey secret except [`NewAccessKey`], the create response.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who is signed in, as the top bar and the avatar menu show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub account_alias: String,
+    /// The owner's e-mail, or a RAM user's logon name.
+    pub sign_in_name: String,
+    pub is_owner: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessKeyStatus {
+    Active,
+    Inactive,
+}
+
+impl AccessKeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+        }
+    }
+}
+
+/// One row of an AccessKey table: metadata only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyRow {
+    pub access_key_id: String,
+    pub status: AccessKeyStatus,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Used within the window in which deleting it would likely break an application.
+    pub used_recently: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyList {
+    pub keys: Vec<AccessKeyRow>,
+    /// How many keys this owner may hold at once.
+    pub limit: u32,
+}
+
+impl AccessKeyList {
+    pub fn at_limit(&self) -> bool {
+        self.keys.len() as u32 >= self.limit
+    }
+}
+
+/// The create response: the only place a secret ever travels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccessKey {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub status: AccessKeyStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the Phone Verification dialog says after a code was sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationSent {
+    pub masked_phone: String,
+    pub expires_in_secs: u32,
+    pub resend_after_secs: u32,
+}
+
+/// The first-run form that creates the account owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSetup {
+    pub alias: String,
+    pub email: String,
+    pub mobile_phone: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+/// Formats a time the same way on the server and in the browser, so hydration matches.
+pub fn format_time(time: &DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}

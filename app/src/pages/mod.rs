@@ -1,0 +1,7 @@
+//! One page per file.
+pub mod access_keys;
+pub mod home;
+pub mod not_found;
+pub mod ram_users;
+pub mod setup;
+pub mod sign_in;

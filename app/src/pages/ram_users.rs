@@ -1,0 +1,20 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Identities > Users. RAM user management lands with the RAM users capability.
+#[component]
+pub fn RamUsersPage() -> impl IntoView {
+    view! {
+        <Title text="Users · RAM"/>
+        <nav class="breadcrumb" aria-label="Breadcrumb">"RAM / Identities / Users"</nav>
+        <h1>"Users"</h1>
+        <div class="empty-state">
+            <p><strong>"No RAM users yet."</strong></p>
+            <p>
+                "A RAM user is an identity inside your account with its own permissions and its own \
+                 AccessKey pairs (at most two). Creating and managing RAM users is not available in this \
+                 version of the console yet."
+            </p>
+        </div>
+    }
+}

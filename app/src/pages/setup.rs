@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::session::{setup_needed, SetUpAccount};
+use crate::components::form_field::FormField;
+use crate::error::ConsoleError;
+
+/// First run: the account owner chooses alias, e-mail, phone and password. Gone once an account exists.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let needed = Resource::new(|| (), |_| setup_needed());
+    view! {
+        <Title text="Set Up Your Account"/>
+        <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match needed.await {
+                    Ok(true) => view! { <SetupForm/> }.into_any(),
+                    Ok(false) => view! { <Redirect path="/signin"/> }.into_any(),
+                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SetupForm() -> impl IntoView {
+    let action = ServerAction::<SetUpAccount>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error =
+        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
+    let form_error = move || {
+        error()
+            .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <main class="auth-page">
+            <section class="auth-card">
+                <h1>"Set up your account"</h1>
+                <p class="lead">
+                    "Create the account owner. You sign in with this e-mail address; verification codes \
+                     for sensitive operations, such as creating an AccessKey pair, go to this mobile phone."
+                </p>
+                <ActionForm action>
+                    <FormField label="Account alias" id="alias" name="form[alias]" autocomplete="organization"
+                        hint="3–32 lowercase letters, digits and hyphens; RAM users sign in as name@alias.onaliyun.com."
+                        error=field_error("alias")/>
+                    <FormField label="E-mail" id="email" name="form[email]" input_type="email" autocomplete="email"
+                        error=field_error("email")/>
+                    <FormField label="Mobile phone" id="mobile_phone" name="form[mobile_phone]" input_type="tel"
+                        autocomplete="tel" hint="Country code, a hyphen and the number, for example 86-13800000000."
+                        error=field_error("mobile_phone")/>
+                    <FormField label="Password" id="password" name="form[password]" input_type="password"
+                        autocomplete="new-password" hint="At least 8 characters."
+                        error=field_error("password")/>
+                    <FormField label="Confirm password" id="confirm_password" name="form[confirm_password]"
+                        input_type="password" autocomplete="new-password"
+                        error=field_error("confirm_password")/>
+                    <p class="form-error" role="alert">{form_error}</p>
+                    <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Creating…" } else { "Create Account" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

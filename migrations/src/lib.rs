@@ -1,0 +1,23 @@
+//! The console's schema, one migration per change. The same migrations serve SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_accounts;
+mod m20261122_000002_create_ram_users;
+mod m20261122_000003_create_access_keys;
+mod m20261122_000004_create_verification_codes;
+mod m20261122_000005_create_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_accounts::Migration),
+            Box::new(m20261122_000002_create_ram_users::Migration),
+            Box::new(m20261122_000003_create_access_keys::Migration),
+            Box::new(m20261122_000004_create_verification_codes::Migration),
+            Box::new(m20261122_000005_create_sessions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,177 @@
+//! Configuration: flags, each with an environment fallback. One struct, printed at start with
+//! secrets redacted.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::crypto::{CryptoError, MasterKey, MasterKeySource};
+use crate::services::Settings;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "The AccessKey console and API server"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the console (the default).
+    Serve,
+    /// Manage accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Manage AccessKey pairs.
+    AccessKey {
+        #[command(subcommand)]
+        command: AccessKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account owner; the password is read from standard input or a prompt.
+    Create {
+        #[arg(long)]
+        alias: String,
+        #[arg(long)]
+        email: String,
+        /// Mobile phone as country code, hyphen and number: 86-13800000000.
+        #[arg(long)]
+        phone: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessKeyCommand {
+    /// Create an AccessKey pair for an account owner and print it as JSON.
+    Create {
+        /// The account alias.
+        #[arg(long)]
+        account: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Config {
+    /// Where the SQLite database and the master key file live; created on first start.
+    #[arg(
+        long,
+        env = "ACCESSKEY_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// A database to use instead of SQLite in the data directory (sqlite:… or postgres://…).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The master key, base64 of 32 bytes. Without it, <data-dir>/master.key is used (and created).
+    #[arg(
+        long,
+        env = "ACCESSKEY_MASTER_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub master_key: Option<String>,
+    /// Address of the console.
+    #[arg(
+        long,
+        env = "ACCESSKEY_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: SocketAddr,
+    /// The built site (wasm, CSS, assets).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+    /// Mark cookies `Secure`; turn on when the console is served over TLS.
+    #[arg(long, env = "ACCESSKEY_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+    /// How many AccessKey pairs an account owner may hold at once.
+    #[arg(
+        long,
+        env = "ACCESSKEY_MAX_ACCOUNT_ACCESS_KEYS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub max_account_access_keys: u32,
+    /// How long a verification code stays valid, in seconds.
+    #[arg(
+        long,
+        env = "ACCESSKEY_VERIFICATION_CODE_TTL",
+        default_value_t = 300,
+        global = true
+    )]
+    pub verification_code_ttl: u32,
+    /// Log filter, in tracing's EnvFilter syntax.
+    #[arg(
+        long,
+        env = "ACCESSKEY_LOG",
+        default_value = "info,sqlx=warn,sea_orm=warn",
+        global = true
+    )]
+    pub log: String,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| crate::db::sqlite_url_in(&self.data_dir))
+    }
+
+    pub fn master_key(&self) -> Result<(MasterKey, MasterKeySource), CryptoError> {
+        match &self.master_key {
+            Some(encoded) => Ok((
+                MasterKey::from_base64(encoded)?,
+                MasterKeySource::Environment,
+            )),
+            None => {
+                let path = self.data_dir.join("master.key");
+                Ok((
+                    MasterKey::load_or_create(&path)?,
+                    MasterKeySource::File(path),
+                ))
+            }
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            max_account_access_keys: self.max_account_access_keys,
+            verification_code_ttl: chrono::Duration::seconds(i64::from(self.verification_code_ttl)),
+            ..Settings::default()
+        }
+    }
+
+    /// The start-up summary: every setting, no secret.
+    pub fn summary(&self, master_key: &MasterKeySource) -> String {
+        format!(
+            "listen {} | site root {} | data dir {} | database {} | master key {} | secure cookies {} | \
+             max account AccessKeys {} | verification code TTL {}s | log {}",
+            self.listen,
+            self.site_root.display(),
+            self.data_dir.display(),
+            crate::db::redact_url(&self.database_url()),
+            master_key,
+            self.secure_cookies,
+            self.max_account_access_keys,
+            self.verification_code_ttl,
+            self.log,
+        )
+    }
+}

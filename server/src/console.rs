@@ -1,0 +1,230 @@
+//! The console's side of the seam: `app`'s server functions land here, and this calls the same
+//! domain functions the API uses. Only glue: sessions in, typed errors out.
+use std::sync::Arc;
+
+use app::backend::ConsoleBackend;
+use app::error::ConsoleError;
+use app::model::*;
+use tower_sessions::Session;
+
+use crate::access_keys::{self, KeyOwner};
+use crate::entities::access_key::{self, Status};
+use crate::error::DomainError;
+use crate::identity::{self, NewAccount, Principal};
+use crate::services::Services;
+use crate::verification::{self, Purpose};
+
+const PRINCIPAL: &str = "principal";
+
+pub struct Console(pub Arc<Services>);
+
+impl Console {
+    async fn principal(&self, session: &Session) -> Result<Principal, ConsoleError> {
+        session
+            .get::<Principal>(PRINCIPAL)
+            .await
+            .map_err(internal)?
+            .ok_or(ConsoleError::NotSignedIn)
+    }
+
+    /// The account's own keys belong to the owner alone.
+    async fn account_keys(&self, session: &Session) -> Result<(Principal, KeyOwner), ConsoleError> {
+        match self.principal(session).await? {
+            principal @ Principal::Owner { account_id } => {
+                Ok((principal, KeyOwner::Account { account_id }))
+            }
+            Principal::RamUser { .. } => Err(ConsoleError::NoPermission(
+                "Only the account owner can manage the account's own AccessKey pairs.".to_owned(),
+            )),
+        }
+    }
+
+    /// A fresh session id at every sign-in, so a planted cookie never becomes signed in.
+    async fn start_session(
+        &self,
+        session: &Session,
+        principal: Principal,
+    ) -> Result<(), ConsoleError> {
+        session.cycle_id().await.map_err(internal)?;
+        session.insert(PRINCIPAL, principal).await.map_err(internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl ConsoleBackend for Console {
+    async fn setup_needed(&self) -> Result<bool, ConsoleError> {
+        Ok(identity::setup_needed(&self.0).await?)
+    }
+
+    async fn set_up_account(
+        &self,
+        session: &Session,
+        form: AccountSetup,
+    ) -> Result<(), ConsoleError> {
+        let new = NewAccount {
+            alias: form.alias,
+            email: form.email,
+            mobile_phone: form.mobile_phone,
+            password: form.password,
+        };
+        let principal =
+            identity::set_up_first_account(&self.0, new, &form.confirm_password).await?;
+        self.start_session(session, principal).await
+    }
+
+    async fn sign_in(
+        &self,
+        session: &Session,
+        email: String,
+        password: String,
+    ) -> Result<(), ConsoleError> {
+        let principal = identity::sign_in(&self.0, &email, &password).await?;
+        self.start_session(session, principal).await
+    }
+
+    async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError> {
+        session.flush().await.map_err(internal)
+    }
+
+    async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError> {
+        let principal = match self.principal(session).await {
+            Ok(principal) => principal,
+            Err(ConsoleError::NotSignedIn) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(account) = identity::find_account(&self.0, principal.account_id()).await? else {
+            session.flush().await.map_err(internal)?;
+            return Ok(None);
+        };
+        Ok(Some(Identity {
+            account_alias: account.alias,
+            sign_in_name: account.email,
+            is_owner: matches!(principal, Principal::Owner { .. }),
+        }))
+    }
+
+    async fn list_access_keys(&self, session: &Session) -> Result<AccessKeyList, ConsoleError> {
+        let (_, owner) = self.account_keys(session).await?;
+        let now = self.0.clock.now();
+        let keys = access_keys::list(&self.0, owner)
+            .await?
+            .into_iter()
+            .map(|key| AccessKeyRow {
+                used_recently: access_keys::used_recently(&self.0, &key, now),
+                access_key_id: key.access_key_id,
+                status: status_of(key.status),
+                created_at: key.created_at,
+                last_used_at: key.last_used_at,
+            })
+            .collect();
+        Ok(AccessKeyList {
+            keys,
+            limit: self.0.settings.max_account_access_keys,
+        })
+    }
+
+    async fn send_verification_code(
+        &self,
+        session: &Session,
+    ) -> Result<VerificationSent, ConsoleError> {
+        let (principal, owner) = self.account_keys(session).await?;
+        access_keys::ensure_below_limit(&self.0, owner).await?;
+        let sent = verification::send_code(&self.0, principal, Purpose::CreateAccessKey).await?;
+        Ok(VerificationSent {
+            masked_phone: sent.masked_phone,
+            expires_in_secs: sent.expires_in.num_seconds() as u32,
+            resend_after_secs: sent.resend_after.num_seconds() as u32,
+        })
+    }
+
+    async fn create_access_key(
+        &self,
+        session: &Session,
+        verification_code: String,
+    ) -> Result<NewAccessKey, ConsoleError> {
+        let (principal, owner) = self.account_keys(session).await?;
+        access_keys::ensure_below_limit(&self.0, owner).await?;
+        verification::consume_code(
+            &self.0,
+            principal,
+            Purpose::CreateAccessKey,
+            &verification_code,
+        )
+        .await?;
+        let created = access_keys::create(&self.0, owner).await?;
+        Ok(NewAccessKey {
+            access_key_id: created.key.access_key_id,
+            access_key_secret: created.secret.to_string(),
+            status: status_of(created.key.status),
+            created_at: created.key.created_at,
+        })
+    }
+
+    async fn set_access_key_status(
+        &self,
+        session: &Session,
+        access_key_id: String,
+        status: AccessKeyStatus,
+    ) -> Result<(), ConsoleError> {
+        let (_, owner) = self.account_keys(session).await?;
+        let status = match status {
+            AccessKeyStatus::Active => Status::Active,
+            AccessKeyStatus::Inactive => Status::Inactive,
+        };
+        Ok(access_keys::set_status(&self.0, owner, &access_key_id, status).await?)
+    }
+
+    async fn delete_access_key(
+        &self,
+        session: &Session,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError> {
+        let (_, owner) = self.account_keys(session).await?;
+        Ok(access_keys::delete(&self.0, owner, &access_key_id).await?)
+    }
+}
+
+fn status_of(status: access_key::Status) -> AccessKeyStatus {
+    match status {
+        Status::Active => AccessKeyStatus::Active,
+        Status::Inactive => AccessKeyStatus::Inactive,
+    }
+}
+
+/// Logs a fault with a short reference and hands the person only that reference.
+fn internal(error: impl std::fmt::Display) -> ConsoleError {
+    let mut bytes = [0u8; 4];
+    crate::crypto::fill_random(&mut bytes);
+    let reference = bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    tracing::error!(%reference, "console request failed: {error}");
+    ConsoleError::Internal { reference }
+}
+
+impl From<DomainError> for ConsoleError {
+    fn from(error: DomainError) -> Self {
+        let message = error.to_string();
+        match error {
+            DomainError::Invalid { field, message } => ConsoleError::invalid(field, message),
+            DomainError::Conflict(_) | DomainError::AlreadySetUp => ConsoleError::Conflict(message),
+            DomainError::NotFound(_) => ConsoleError::NotFound(message),
+            DomainError::LimitExceeded(_) => ConsoleError::LimitExceeded(message),
+            DomainError::Verification(e) => {
+                let resend = !matches!(e, crate::error::VerificationError::Incorrect { .. });
+                ConsoleError::Verification { message, resend }
+            }
+            DomainError::ResendTooSoon { wait_secs } => ConsoleError::TooManyAttempts {
+                message,
+                retry_after_secs: wait_secs,
+            },
+            DomainError::WrongCredentials => ConsoleError::invalid("credentials", message),
+            DomainError::SignInThrottled { retry_after_secs } => ConsoleError::TooManyAttempts {
+                message,
+                retry_after_secs,
+            },
+            DomainError::NoPermission(_) => ConsoleError::NoPermission(message),
+            DomainError::Database(_) | DomainError::Crypto(_) | DomainError::Internal(_) => {
+                internal(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The domain's errors. The console maps them to `app::error::ConsoleError`; the API will map
+//! them to Alibaba's error codes, each in one table.
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// A value a person typed breaks a rule; `field` names the form field.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    #[error(transparent)]
+    Verification(#[from] VerificationError),
+    #[error("A code was sent moments ago. Wait {wait_secs} seconds before requesting another.")]
+    ResendTooSoon { wait_secs: u64 },
+    #[error("The e-mail address or password is incorrect.")]
+    WrongCredentials,
+    #[error("Too many failed sign-in attempts. Wait {retry_after_secs} seconds and try again.")]
+    SignInThrottled { retry_after_secs: u64 },
+    #[error("{0}")]
+    NoPermission(String),
+    #[error("The account is already set up. Sign in instead.")]
+    AlreadySetUp,
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
+    /// A fault that is not the caller's: logged, never shown.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VerificationError {
+    #[error("Send a verification code first.")]
+    NotRequested,
+    #[error("The verification code is incorrect. {attempts_left} attempts left.")]
+    Incorrect { attempts_left: i32 },
+    #[error("The verification code has expired. Send a new code.")]
+    Expired,
+    #[error("Too many incorrect attempts. Send a new code.")]
+    TooManyAttempts,
+}

@@ -1,0 +1,425 @@
+//! Accounts, sign-in and who is calling. Every rule about them lives here.
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::account;
+use crate::error::DomainError;
+use crate::services::Services;
+
+/// The identity behind a console session or a signed call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Principal {
+    Owner { account_id: i64 },
+    RamUser { account_id: i64, user_id: i64 },
+}
+
+impl Principal {
+    pub fn account_id(&self) -> i64 {
+        match *self {
+            Self::Owner { account_id } | Self::RamUser { account_id, .. } => account_id,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub alias: String,
+    pub email: String,
+    pub mobile_phone: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    /// Trims and lower-cases what is case-insensitive, then checks every field.
+    fn normalized(self) -> Result<Self, DomainError> {
+        let account = Self {
+            alias: self.alias.trim().to_ascii_lowercase(),
+            email: self.email.trim().to_ascii_lowercase(),
+            mobile_phone: self.mobile_phone.trim().to_owned(),
+            password: self.password,
+        };
+        validate_alias(&account.alias)?;
+        validate_email(&account.email)?;
+        validate_mobile_phone(&account.mobile_phone)?;
+        validate_password(&account.password)?;
+        Ok(account)
+    }
+}
+
+pub fn validate_alias(alias: &str) -> Result<(), DomainError> {
+    let ok_chars = alias
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !(3..=32).contains(&alias.len())
+        || !ok_chars
+        || alias.starts_with('-')
+        || alias.ends_with('-')
+    {
+        return Err(DomainError::invalid(
+            "alias",
+            "The account alias must be 3 to 32 lowercase letters, digits or hyphens, and cannot start or end with a hyphen.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_email(email: &str) -> Result<(), DomainError> {
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if !valid {
+        return Err(DomainError::invalid(
+            "email",
+            "Enter an e-mail address such as admin@example.com.",
+        ));
+    }
+    Ok(())
+}
+
+/// `<country code>-<number>`, as the RAM API writes phones (`86-13800000000`).
+pub fn validate_mobile_phone(phone: &str) -> Result<(), DomainError> {
+    let digits = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    let valid = phone
+        .split_once('-')
+        .is_some_and(|(country, number)| digits(country, 1..=4) && digits(number, 4..=15));
+    if !valid {
+        return Err(DomainError::invalid(
+            "mobile_phone",
+            "Enter the mobile phone as country code, hyphen and number, for example 86-13800000000.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_password(password: &str) -> Result<(), DomainError> {
+    let length = password.chars().count();
+    if !(8..=128).contains(&length) {
+        return Err(DomainError::invalid(
+            "password",
+            "The password must be 8 to 128 characters long.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the console still needs its first account.
+pub async fn setup_needed(svc: &Services) -> Result<bool, DomainError> {
+    Ok(account::Entity::find().count(&svc.db).await? == 0)
+}
+
+/// Creates an account (the admin CLI, and first-run setup through [`set_up_first_account`]).
+pub async fn create_account(
+    svc: &Services,
+    new: NewAccount,
+) -> Result<account::Model, DomainError> {
+    let new = new.normalized()?;
+    let taken = |column: account::Column, value: &str| {
+        account::Entity::find()
+            .filter(column.eq(value.to_owned()))
+            .count(&svc.db)
+    };
+    if taken(account::Column::Alias, &new.alias).await? > 0 {
+        return Err(DomainError::Conflict(format!(
+            "The account alias {} is already in use.",
+            new.alias
+        )));
+    }
+    if taken(account::Column::Email, &new.email).await? > 0 {
+        return Err(DomainError::Conflict(format!(
+            "An account with the e-mail {} already exists.",
+            new.email
+        )));
+    }
+    let password_hash = hash_password(new.password).await?;
+    let created = account::ActiveModel {
+        alias: Set(new.alias),
+        email: Set(new.email),
+        mobile_phone: Set(new.mobile_phone),
+        password_hash: Set(password_hash),
+        access_key_count: Set(0),
+        allow_user_to_manage_access_keys: Set(false),
+        created_at: Set(svc.clock.now()),
+        ..Default::default()
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok(created)
+}
+
+/// First-run setup: allowed only while there is no account at all.
+pub async fn set_up_first_account(
+    svc: &Services,
+    new: NewAccount,
+    confirm_password: &str,
+) -> Result<Principal, DomainError> {
+    if !setup_needed(svc).await? {
+        return Err(DomainError::AlreadySetUp);
+    }
+    if new.password != confirm_password {
+        return Err(DomainError::invalid(
+            "confirm_password",
+            "The two passwords do not match.",
+        ));
+    }
+    let account = create_account(svc, new).await?;
+    Ok(Principal::Owner {
+        account_id: account.id,
+    })
+}
+
+pub async fn find_account(
+    svc: &Services,
+    account_id: i64,
+) -> Result<Option<account::Model>, DomainError> {
+    Ok(account::Entity::find_by_id(account_id).one(&svc.db).await?)
+}
+
+pub async fn find_account_by_alias(
+    svc: &Services,
+    alias: &str,
+) -> Result<account::Model, DomainError> {
+    account::Entity::find()
+        .filter(account::Column::Alias.eq(alias.trim().to_ascii_lowercase()))
+        .one(&svc.db)
+        .await?
+        .ok_or_else(|| {
+            DomainError::NotFound(format!("There is no account with the alias {alias}."))
+        })
+}
+
+/// Checks an owner's e-mail and password. Repeated failures for one e-mail are slowed down.
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+) -> Result<Principal, DomainError> {
+    let email = email.trim().to_ascii_lowercase();
+    let now = svc.clock.now();
+    svc.sign_in_throttle
+        .check(&email, now)
+        .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
+    let account = account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .one(&svc.db)
+        .await?;
+    // Verify against a real hash even for an unknown e-mail, so timing does not tell which exist.
+    let stored = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let matches = verify_password(password.to_owned(), stored).await?;
+    match account {
+        Some(account) if matches => {
+            svc.sign_in_throttle.record_success(&email);
+            Ok(Principal::Owner {
+                account_id: account.id,
+            })
+        }
+        _ => {
+            svc.sign_in_throttle.record_failure(&email, now);
+            Err(DomainError::WrongCredentials)
+        }
+    }
+}
+
+/// An argon2 hash of a random string, verified when the e-mail is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2nKkhDHCZgW4Xf5yHpsY/qTtTBXxZMrJ0n/PwF6DOzU";
+
+pub async fn hash_password(password: String) -> Result<String, DomainError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|e| DomainError::Internal(format!("password hashing task: {e}")))?
+    .map_err(|e| DomainError::Internal(format!("password hashing: {e}")))
+}
+
+async fn verify_password(password: String, stored_hash: String) -> Result<bool, DomainError> {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored_hash)
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(|e| DomainError::Internal(format!("password check task: {e}")))
+}
+
+/// Slows down guessing: after [`SignInThrottle::FREE_FAILURES`] failures for one e-mail, each
+/// further attempt must wait twice as long as the last (capped), until a success or a quiet spell.
+#[derive(Default)]
+pub struct SignInThrottle {
+    failures: Mutex<HashMap<String, Failures>>,
+}
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: DateTime<Utc>,
+}
+
+impl SignInThrottle {
+    pub const FREE_FAILURES: u32 = 3;
+    const MAX_WAIT_SECS: i64 = 300;
+    const FORGET_AFTER_SECS: i64 = 900;
+    const MAX_TRACKED: usize = 100_000;
+
+    fn wait_after(count: u32) -> i64 {
+        if count < Self::FREE_FAILURES {
+            return 0;
+        }
+        (1i64 << (count - Self::FREE_FAILURES).min(16)).min(Self::MAX_WAIT_SECS)
+    }
+
+    /// `Err(seconds)` when the next attempt for `key` must wait.
+    pub fn check(&self, key: &str, now: DateTime<Utc>) -> Result<(), u64> {
+        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(f) = failures.get(key) else {
+            return Ok(());
+        };
+        let remaining = Self::wait_after(f.count) - (now - f.last).num_seconds();
+        if remaining > 0 {
+            Err(remaining as u64)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn record_failure(&self, key: &str, now: DateTime<Utc>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if failures.len() >= Self::MAX_TRACKED {
+            failures.retain(|_, f| (now - f.last).num_seconds() < Self::FORGET_AFTER_SECS);
+        }
+        let entry = failures.entry(key.to_owned()).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        if (now - entry.last).num_seconds() >= Self::FORGET_AFTER_SECS {
+            entry.count = 0;
+        }
+        entry.count += 1;
+        entry.last = now;
+    }
+
+    pub fn record_success(&self, key: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn alias_rules() {
+        for ok in ["abc", "acme-corp", "a1b2", &"a".repeat(32)] {
+            assert!(validate_alias(ok).is_ok(), "{ok}");
+        }
+        for bad in ["ab", "-abc", "abc-", "ABC", "a_b", "a b", &"a".repeat(33)] {
+            assert!(validate_alias(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_rules() {
+        assert!(validate_email("admin@example.com").is_ok());
+        for bad in [
+            "admin",
+            "@example.com",
+            "admin@example",
+            "a b@example.com",
+            "a@b@example.com",
+            "a@.com",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mobile_phone_rules() {
+        assert!(validate_mobile_phone("86-13800000000").is_ok());
+        for bad in [
+            "13800000000",
+            "86-",
+            "-13800000000",
+            "86-1380000000a",
+            "12345-13800000000",
+            "86-123",
+        ] {
+            assert!(validate_mobile_phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn throttle_lets_a_few_failures_through_then_doubles_the_wait() {
+        let throttle = SignInThrottle::default();
+        let t0 = Utc::now();
+        for _ in 0..SignInThrottle::FREE_FAILURES - 1 {
+            throttle.record_failure("a@example.com", t0);
+            assert_eq!(throttle.check("a@example.com", t0), Ok(()));
+        }
+        throttle.record_failure("a@example.com", t0);
+        assert_eq!(throttle.check("a@example.com", t0), Err(1));
+        assert_eq!(
+            throttle.check("a@example.com", t0 + Duration::seconds(1)),
+            Ok(())
+        );
+        throttle.record_failure("a@example.com", t0);
+        assert_eq!(throttle.check("a@example.com", t0), Err(2));
+        assert_eq!(
+            throttle.check("other@example.com", t0),
+            Ok(()),
+            "other e-mails are not slowed"
+        );
+        throttle.record_success("a@example.com");
+        assert_eq!(throttle.check("a@example.com", t0), Ok(()));
+    }
+
+    #[test]
+    fn throttle_forgets_after_a_quiet_spell() {
+        let throttle = SignInThrottle::default();
+        let t0 = Utc::now();
+        for _ in 0..10 {
+            throttle.record_failure("a@example.com", t0);
+        }
+        assert!(throttle.check("a@example.com", t0).is_err());
+        let later = t0 + Duration::seconds(SignInThrottle::FORGET_AFTER_SECS);
+        throttle.record_failure("a@example.com", later);
+        assert_eq!(
+            throttle.check("a@example.com", later),
+            Ok(()),
+            "the count restarted at one"
+        );
+    }
+
+    #[test]
+    fn dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

@@ -1,0 +1,13 @@
+//! The AccessKey console's server: configuration, storage, the domain, and the HTTP wiring.
+pub mod access_keys;
+pub mod clock;
+pub mod config;
+pub mod console;
+pub mod crypto;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod identity;
+pub mod services;
+pub mod verification;
+pub mod web;

@@ -1,0 +1,139 @@
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use clap::Parser;
+use leptos::prelude::get_configuration;
+use server::access_keys::{self, KeyOwner};
+use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config};
+use server::crypto::SecretBox;
+use server::identity::{self, NewAccount};
+use server::services::Services;
+use server::web::{console_router, ConsoleSessionStore};
+use zeroize::Zeroizing;
+
+type Failure = Box<dyn std::error::Error>;
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.config.log)
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await,
+        Command::Account {
+            command:
+                AccountCommand::Create {
+                    alias,
+                    email,
+                    phone,
+                },
+        } => create_account(cli.config, alias, email, phone).await,
+        Command::AccessKey {
+            command: AccessKeyCommand::Create { account },
+        } => create_access_key(cli.config, account).await,
+    };
+    if let Err(error) = result {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn services(config: &Config) -> Result<Arc<Services>, Failure> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let (master_key, source) = config.master_key()?;
+    tracing::info!("configuration: {}", config.summary(&source));
+    let db = server::db::connect_and_migrate(&config.database_url()).await?;
+    Ok(Arc::new(Services::new(
+        db,
+        SecretBox::new(&master_key),
+        config.settings(),
+    )))
+}
+
+async fn serve(config: Config) -> Result<(), Failure> {
+    let svc = services(&config).await?;
+    let sessions = ConsoleSessionStore::for_database(&svc.db);
+    sessions.spawn_cleanup();
+    let mut options = get_configuration(None)?.leptos_options;
+    options.site_root = config.site_root.to_string_lossy().as_ref().into();
+    options.site_addr = config.listen;
+    let needs_setup = identity::setup_needed(&svc).await?;
+    let app = console_router(svc, sessions, options, config.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!("console listening on {url}");
+    if needs_setup {
+        tracing::info!("no account yet: open {url}/setup to create the account owner");
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn create_account(
+    config: Config,
+    alias: String,
+    email: String,
+    phone: String,
+) -> Result<(), Failure> {
+    let password = read_password()?;
+    let svc = services(&config).await?;
+    let account = identity::create_account(
+        &svc,
+        NewAccount {
+            alias,
+            email,
+            mobile_phone: phone,
+            password: password.to_string(),
+        },
+    )
+    .await?;
+    println!(
+        "{}",
+        serde_json::json!({ "AccountId": account.id, "Alias": account.alias, "Email": account.email })
+    );
+    Ok(())
+}
+
+async fn create_access_key(config: Config, account: String) -> Result<(), Failure> {
+    let svc = services(&config).await?;
+    let account = identity::find_account_by_alias(&svc, &account).await?;
+    let created = access_keys::create(
+        &svc,
+        KeyOwner::Account {
+            account_id: account.id,
+        },
+    )
+    .await?;
+    println!(
+        "{}",
+        serde_json::json!({ "AccessKeyId": created.key.access_key_id, "AccessKeySecret": created.secret.as_str() })
+    );
+    Ok(())
+}
+
+/// A prompt on a terminal (asked twice); otherwise the first line of standard input.
+fn read_password() -> Result<Zeroizing<String>, Failure> {
+    if std::io::stdin().is_terminal() {
+        let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);
+        let again = Zeroizing::new(rpassword::prompt_password("Password again: ")?);
+        if first != again {
+            return Err("the two passwords do not match".into());
+        }
+        return Ok(first);
+    }
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(Zeroizing::new(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
+}

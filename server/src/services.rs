@@ -1,0 +1,62 @@
+//! Everything the domain needs, built once at start and shared by the console and the API.
+use std::sync::Arc;
+
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::SecretBox;
+use crate::identity::SignInThrottle;
+use crate::verification::{CodeSender, LogSender};
+
+/// The rules an installation can tune.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How many AccessKey pairs the account owner may hold at once.
+    pub max_account_access_keys: u32,
+    pub verification_code_ttl: Duration,
+    /// A key used within this window gets a warning before it is deleted.
+    pub recently_used_window: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_account_access_keys: 5,
+            verification_code_ttl: Duration::minutes(5),
+            recently_used_window: Duration::days(30),
+        }
+    }
+}
+
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub secrets: SecretBox,
+    pub clock: Arc<dyn Clock>,
+    pub sender: Arc<dyn CodeSender>,
+    pub settings: Settings,
+    pub sign_in_throttle: SignInThrottle,
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, secrets: SecretBox, settings: Settings) -> Self {
+        Self {
+            db,
+            secrets,
+            clock: Arc::new(SystemClock),
+            sender: Arc::new(LogSender),
+            settings,
+            sign_in_throttle: SignInThrottle::default(),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_sender(mut self, sender: Arc<dyn CodeSender>) -> Self {
+        self.sender = sender;
+        self
+    }
+}

@@ -1,0 +1,141 @@
+//! Runs a domain test on in-memory SQLite and, when `TEST_DATABASE_URL` names a PostgreSQL
+//! server, again on a fresh database there (dropped afterwards, also when the test fails).
+#![allow(dead_code)]
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{TimeZone, Utc};
+use sea_orm::{ConnectionTrait, Database};
+use server::clock::ManualClock;
+use server::crypto::{MasterKey, SecretBox};
+use server::identity::{self, NewAccount};
+use server::services::{Services, Settings};
+use server::verification::CodeSender;
+
+/// Remembers every code it "sends", so tests can type it in.
+#[derive(Default)]
+pub struct RecordingSender(Mutex<Vec<(String, String)>>);
+
+impl RecordingSender {
+    pub fn last_code(&self) -> String {
+        self.0
+            .lock()
+            .unwrap()
+            .last()
+            .expect("a code was sent")
+            .1
+            .clone()
+    }
+
+    pub fn sent(&self) -> Vec<(String, String)> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl CodeSender for RecordingSender {
+    async fn send(&self, phone: &str, code: &str) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((phone.to_owned(), code.to_owned()));
+        Ok(())
+    }
+}
+
+#[derive(Clone)]
+pub struct Harness {
+    pub backend: &'static str,
+    pub svc: Arc<Services>,
+    pub clock: Arc<ManualClock>,
+    pub sender: Arc<RecordingSender>,
+}
+
+impl Harness {
+    async fn new(backend: &'static str, url: &str) -> Self {
+        let db = server::db::connect_and_migrate(url)
+            .await
+            .expect("connect and migrate");
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
+        ));
+        let sender = Arc::new(RecordingSender::default());
+        let svc = Services::new(
+            db,
+            SecretBox::new(&MasterKey::generate()),
+            Settings::default(),
+        )
+        .with_clock(clock.clone())
+        .with_sender(sender.clone());
+        Self {
+            backend,
+            svc: Arc::new(svc),
+            clock,
+            sender,
+        }
+    }
+
+    /// An account owner with a known password; returns its id.
+    pub async fn account(&self, alias: &str) -> i64 {
+        identity::create_account(
+            &self.svc,
+            NewAccount {
+                alias: alias.to_owned(),
+                email: format!("owner@{alias}.example.com"),
+                mobile_phone: "86-13800005678".to_owned(),
+                password: "correct horse battery".to_owned(),
+            },
+        )
+        .await
+        .expect("create account")
+        .id
+    }
+}
+
+pub async fn on_every_database<F, Fut>(test: F)
+where
+    F: Fn(Harness) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run_isolated(test(Harness::new("sqlite", "sqlite::memory:").await)).await;
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
+    let admin = Database::connect(&base)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    let mut suffix = [0u8; 6];
+    server::crypto::fill_random(&mut suffix);
+    let name = format!(
+        "ak_test_{}",
+        suffix
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let url = format!(
+        "{}/{name}",
+        base.rsplit_once('/').expect("URL names a database").0
+    );
+    let harness = Harness::new("postgres", &url).await;
+    let outcome = tokio::spawn(test(harness.clone())).await;
+    harness.svc.db.clone().close().await.ok();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .expect("drop test database");
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+async fn run_isolated(test: impl Future<Output = ()> + Send + 'static) {
+    if let Err(failure) = tokio::spawn(test).await {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
