@@ -12,7 +12,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
@@ -47,9 +47,10 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · AccessKey Console")/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/setup") view=SetupPage/>
-                <Route path=path!("/signin") view=SignInPage/>
-                <ParentRoute path=path!("") view=ConsoleLayout>
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                // Async: the server knows who is signed in before it answers, so redirects are real 302s.
+                <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("access-keys") view=AccessKeysPage/>
                     <Route path=path!("ram/users") view=RamUsersPage/>

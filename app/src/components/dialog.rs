@@ -31,7 +31,7 @@ pub fn Dialog(
         >
             <header class="dialog-header">
                 <h2>{title}</h2>
-                <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>
+                <button type="button" class="icon-button" aria-label="Close dialog" on:click=move |_| on_close.run(())>
                     "×"
                 </button>
             </header>

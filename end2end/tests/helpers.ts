@@ -1,0 +1,65 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect, type Page } from "@playwright/test";
+import type { Server } from "./servers";
+
+export const owner = {
+  alias: "acme",
+  email: "owner@acme.example.com",
+  phone: "86-13800005678",
+  password: "correct horse battery",
+};
+
+/** Loads a page and waits until the wasm has hydrated it, so clicks reach their handlers. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
+/** The codes the built-in sender has written to the server log for `phone`, oldest first. */
+export function codesInLog(server: Server, phone: string): string[] {
+  if (!fs.existsSync(server.log)) return [];
+  const pattern = new RegExp(`verification code for ${phone}: (\\d{6})`, "g");
+  return [...fs.readFileSync(server.log, "utf8").matchAll(pattern)].map((match) => match[1]);
+}
+
+/** Waits for the code sent after `before` codes were already in the log, and returns it. */
+export async function nextCode(server: Server, phone: string, before: number): Promise<string> {
+  await expect.poll(() => codesInLog(server, phone).length).toBeGreaterThan(before);
+  return codesInLog(server, phone).at(-1)!;
+}
+
+/** Every file of the server's data directory (database, WAL, key file) plus its log. */
+export function filesOf(server: Server): string[] {
+  const files = fs.readdirSync(server.dataDir).map((name) => path.join(server.dataDir, name));
+  return [...files, server.log];
+}
+
+export async function setUp(page: Page, server: Server) {
+  await open(page, `${server.url}/`);
+  await expect(page).toHaveURL(/\/setup$/);
+  await page.getByLabel("Account alias").fill(owner.alias);
+  await page.getByLabel("E-mail").fill(owner.email);
+  await page.getByLabel("Mobile phone").fill(owner.phone);
+  await page.getByLabel("Password", { exact: true }).fill(owner.password);
+  await page.getByLabel("Confirm password").fill(owner.password);
+  await page.getByRole("button", { name: "Create Account" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+}
+
+export async function signIn(page: Page, server: Server, password = owner.password) {
+  await open(page, `${server.url}/signin`);
+  await page.getByLabel("E-mail").fill(owner.email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign In" }).click();
+}
+
+/** Avatar menu → AccessKey Management → Note → Use Current AccessKey Pair. */
+export async function openAccountAccessKeys(page: Page) {
+  await page.getByRole("button", { name: "Account menu" }).hover();
+  await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
+  const note = page.getByRole("dialog", { name: "Note" });
+  await expect(note).toBeVisible();
+  await note.getByRole("button", { name: "Use Current AccessKey Pair" }).click();
+  await expect(page.getByRole("heading", { name: "AccessKey Management" })).toBeVisible();
+}
