@@ -15,7 +15,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # Debian packages: Chromium for Playwright. Never Debian's binaryen (its wasm-opt breaks hydration).
-if [ "${SETUP_SKIP_BROWSER:-}" != 1 ] && ! command -v chromium >/dev/null; then
+if ! command -v chromium >/dev/null; then
   log "installing chromium"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
@@ -50,15 +50,4 @@ if [ -f end2end/package-lock.json ]; then
   fi
 fi
 
-# Python SDK tests (official Alibaba Cloud SDKs from PyPI) in a virtualenv of their own.
-if [ -f end2end/sdk/requirements.txt ]; then
-  venv="${SDK_VENV:-$HOME/.cache/accesskey-console/sdk-venv}"
-  stamp="$venv/.requirements"
-  if ! cmp -s end2end/sdk/requirements.txt "$stamp" 2>/dev/null; then
-    log "installing the Python SDK test requirements into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -r end2end/sdk/requirements.txt
-    cp end2end/sdk/requirements.txt "$stamp"
-  fi
-fi
 log "done"

@@ -16,7 +16,9 @@ type Failure = Box<dyn std::error::Error>;
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
+    // Logs go to stderr: stdout carries only what a command prints (JSON for automation).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&cli.config.log)
                 .unwrap_or_else(|_| "info".into()),

@@ -60,7 +60,8 @@ async fn setup_creates_the_first_owner_once() {
 #[tokio::test]
 async fn setup_names_the_field_that_is_wrong() {
     on_every_database(|h| async move {
-        let cases: [(&str, fn(&mut NewAccount)); 4] = [
+        type Spoil = fn(&mut NewAccount);
+        let cases: [(&str, Spoil); 4] = [
             ("alias", |f| f.alias = "-x".to_owned()),
             ("email", |f| f.email = "not-an-email".to_owned()),
             ("mobile_phone", |f| {

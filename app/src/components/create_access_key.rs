@@ -160,7 +160,7 @@ pub fn CreateAccessKeyDialog(
                         title="Copy AccessKey ID"
                         on:click=move |_| copy(id_text.clone(), "the AccessKey ID")
                     >
-                        "⧉"
+                        <CopyIcon/>
                     </button>
                 </dd>
                 <dt>"AccessKey Secret"</dt>
@@ -173,7 +173,7 @@ pub fn CreateAccessKeyDialog(
                         title="Copy AccessKey Secret"
                         on:click=move |_| copy(secret_text.clone(), "the AccessKey secret")
                     >
-                        "⧉"
+                        <CopyIcon/>
                     </button>
                 </dd>
             </dl>
@@ -209,5 +209,15 @@ pub fn CreateAccessKeyDialog(
                 </button>
             </div>
         </Dialog>
+    }
+}
+
+#[component]
+fn CopyIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+            <rect x="9" y="9" width="11" height="11" rx="2"/>
+            <path d="M5 15V6a2 2 0 0 1 2-2h9"/>
+        </svg>
     }
 }
