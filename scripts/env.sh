@@ -4,4 +4,5 @@ cd "$root"
 # npm's wasm-opt (binaryen 132) must win over any other on the machine.
 export PATH="$root/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-site_root="$target_dir/site"
+# cargo-leptos resolves `site-root` against the workspace, wherever CARGO_TARGET_DIR points.
+site_root="$root/target/site"

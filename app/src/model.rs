@@ -52,12 +52,24 @@ impl AccessKeyList {
 }
 
 /// The create response: the only place a secret ever travels.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAccessKey {
     pub access_key_id: String,
     pub access_key_secret: String,
     pub status: AccessKeyStatus,
     pub created_at: DateTime<Utc>,
+}
+
+/// Redacts the secret, so a stray `{:?}` can never log it.
+impl std::fmt::Debug for NewAccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccessKey")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("status", &self.status)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// What the Phone Verification dialog says after a code was sent.
@@ -81,4 +93,22 @@ pub struct AccountSetup {
 /// Formats a time the same way on the server and in the browser, so hydration matches.
 pub fn format_time(time: &DateTime<Utc>) -> String {
     time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let key = NewAccessKey {
+            access_key_id: "LTAI0123456789abcdefABCD".to_owned(),
+            access_key_secret: "s3cr3tS3CR3Ts3cr3tS3CR3Ts3cr3t".to_owned(),
+            status: AccessKeyStatus::Active,
+            created_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let debug = format!("{key:?}");
+        assert!(debug.contains("LTAI0123456789abcdefABCD"));
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+    }
 }

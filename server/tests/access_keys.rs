@@ -3,6 +3,7 @@ mod support;
 
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
 use server::access_keys::{self, KeyOwner};
+use server::clock::Clock;
 use server::entities::access_key::{self, Status};
 use server::entities::{account, retired_access_key_id};
 use server::error::DomainError;
@@ -240,6 +241,33 @@ async fn one_account_cannot_see_change_or_delete_another_accounts_keys() {
             access_keys::list(&h.svc, acme).await.unwrap()[0].status,
             Status::Active
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_used_within_thirty_days_counts_as_used_recently() {
+    on_every_database(|h| async move {
+        let owner = KeyOwner::Account {
+            account_id: h.account("acme").await,
+        };
+        let key = access_keys::create(&h.svc, owner).await.unwrap().key;
+        let now = h.clock.now();
+        assert!(!access_keys::used_recently(&h.svc, &key, now), "never used");
+
+        let mut used = key.into_active_model();
+        used.last_used_at = Set(Some(now - chrono::Duration::days(29)));
+        let used = used.update(&h.svc.db).await.unwrap();
+        assert!(
+            access_keys::used_recently(&h.svc, &used, now),
+            "{}",
+            h.backend
+        );
+        assert!(!access_keys::used_recently(
+            &h.svc,
+            &used,
+            now + chrono::Duration::days(2)
+        ));
     })
     .await;
 }
