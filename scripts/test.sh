@@ -32,5 +32,5 @@ fi
 cargo test --workspace --exclude frontend
 
 step "console end to end (Playwright, Chromium)"
-cargo leptos build
+cargo leptos build --split
 (cd end2end && SERVER_BIN="$target_dir/debug/server" SITE_ROOT="$site_root" npx playwright test)

@@ -12,7 +12,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
@@ -47,13 +47,13 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · AccessKey Console")/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
-                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view={Lazy::<SetupPage>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view={Lazy::<SignInPage>::new()} ssr=SsrMode::Async/>
                 // Async: the server knows who is signed in before it answers, so redirects are real 302s.
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("access-keys") view=AccessKeysPage/>
-                    <Route path=path!("ram/users") view=RamUsersPage/>
+                    <Route path=path!("") view={Lazy::<HomePage>::new()}/>
+                    <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
+                    <Route path=path!("ram/users") view={Lazy::<RamUsersPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,5 @@
 //! What the console shows and sends: the DTOs shared by the server functions and the pages.
 //! None of them ever carries an AccessKey secret except [`NewAccessKey`], the create response.
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who is signed in, as the top bar and the avatar menu show it.
@@ -32,8 +31,10 @@ impl AccessKeyStatus {
 pub struct AccessKeyRow {
     pub access_key_id: String,
     pub status: AccessKeyStatus,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
+    /// Times arrive formatted by the server (UTC), so the browser build needs no date library.
+    pub created: String,
+    /// `None`: never used.
+    pub last_used: Option<String>,
     /// Used within the window in which deleting it would likely break an application.
     pub used_recently: bool,
 }
@@ -57,7 +58,7 @@ pub struct NewAccessKey {
     pub access_key_id: String,
     pub access_key_secret: String,
     pub status: AccessKeyStatus,
-    pub created_at: DateTime<Utc>,
+    pub created: String,
 }
 
 /// Redacts the secret, so a stray `{:?}` can never log it.
@@ -67,7 +68,7 @@ impl std::fmt::Debug for NewAccessKey {
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &"<redacted>")
             .field("status", &self.status)
-            .field("created_at", &self.created_at)
+            .field("created", &self.created)
             .finish()
     }
 }
@@ -90,11 +91,6 @@ pub struct AccountSetup {
     pub confirm_password: String,
 }
 
-/// Formats a time the same way on the server and in the browser, so hydration matches.
-pub fn format_time(time: &DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,7 +101,7 @@ mod tests {
             access_key_id: "LTAI0123456789abcdefABCD".to_owned(),
             access_key_secret: "s3cr3tS3CR3Ts3cr3tS3CR3Ts3cr3t".to_owned(),
             status: AccessKeyStatus::Active,
-            created_at: DateTime::<Utc>::MIN_UTC,
+            created: "2026-11-22 09:00:00 UTC".to_owned(),
         };
         let debug = format!("{key:?}");
         assert!(debug.contains("LTAI0123456789abcdefABCD"));

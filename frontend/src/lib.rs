@@ -3,7 +3,8 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: route views split into chunks of their own load when their route is first shown.
+    leptos::mount::hydrate_lazy(app::App);
     // Lets tests (and scripts) tell when the page has become interactive.
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");

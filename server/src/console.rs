@@ -113,8 +113,8 @@ impl ConsoleBackend for Console {
                 used_recently: access_keys::used_recently(&self.0, &key, now),
                 access_key_id: key.access_key_id,
                 status: status_of(key.status),
-                created_at: key.created_at,
-                last_used_at: key.last_used_at,
+                created: format_time(&key.created_at),
+                last_used: key.last_used_at.as_ref().map(format_time),
             })
             .collect();
         Ok(AccessKeyList {
@@ -156,7 +156,7 @@ impl ConsoleBackend for Console {
             access_key_id: created.key.access_key_id,
             access_key_secret: created.secret.to_string(),
             status: status_of(created.key.status),
-            created_at: created.key.created_at,
+            created: format_time(&created.key.created_at),
         })
     }
 
@@ -182,6 +182,11 @@ impl ConsoleBackend for Console {
         let (_, owner) = self.account_keys(session).await?;
         Ok(access_keys::delete(&self.0, owner, &access_key_id).await?)
     }
+}
+
+/// How the console shows a time: UTC, to the second.
+fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 fn status_of(status: access_key::Status) -> AccessKeyStatus {

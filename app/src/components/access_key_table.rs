@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::model::{format_time, AccessKeyRow, AccessKeyStatus};
+use crate::model::{AccessKeyRow, AccessKeyStatus};
 
 /// The AccessKey table: ID, Status, Created, Last Used and the row actions.
 #[component]
@@ -42,8 +42,8 @@ pub fn AccessKeyTable(
                             {key.status.as_str()}
                         </span>
                     </td>
-                    <td>{format_time(&key.created_at)}</td>
-                    <td>{key.last_used_at.as_ref().map(format_time).unwrap_or_else(|| "Never".to_owned())}</td>
+                    <td>{key.created.clone()}</td>
+                    <td>{key.last_used.clone().unwrap_or_else(|| "Never".to_owned())}</td>
                     <td class="row-actions">
                         <button
                             type="button"

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::session::{current_identity, SignOut};
 use crate::components::access_key_note::AccessKeyNoteDialog;
 use crate::model::Identity;
@@ -45,7 +47,6 @@ fn ConsoleFrame(identity: Identity) -> impl IntoView {
 #[component]
 fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl IntoView {
     let menu_open = RwSignal::new(false);
-    let sign_out = ServerAction::<SignOut>::new();
     let initial: String = identity
         .account_alias
         .chars()
@@ -89,11 +90,13 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
                     >
                         "AccessKey Management"
                     </button>
-                    <ActionForm action=sign_out>
+                    // A plain form: signing out needs no script, and the server answers with a
+                    // redirect to the sign-in page.
+                    <form method="post" action=SignOut::url()>
                         <button type="submit" role="menuitem" class="menu-item">
                             "Sign Out"
                         </button>
-                    </ActionForm>
+                    </form>
                 </div>
             </div>
         </header>

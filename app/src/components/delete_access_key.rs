@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
 use crate::error::ConsoleError;
-use crate::model::{format_time, AccessKeyRow};
+use crate::model::AccessKeyRow;
 
 /// Confirms a delete: names the key, shows when it was last used, and warns when applications are
 /// likely still using it.
@@ -14,11 +14,7 @@ pub fn DeleteAccessKeyDialog(
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<ConsoleError>>,
 ) -> impl IntoView {
-    let last_used = key
-        .last_used_at
-        .as_ref()
-        .map(format_time)
-        .unwrap_or_else(|| "Never".to_owned());
+    let last_used = key.last_used.clone().unwrap_or_else(|| "Never".to_owned());
     let id = key.access_key_id.clone();
     view! {
         <Dialog title="Delete AccessKey" on_close=on_cancel>

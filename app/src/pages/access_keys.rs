@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::access_keys::{delete_access_key, list_access_keys, set_access_key_status};
 use crate::components::access_key_table::AccessKeyTable;
 use crate::components::create_access_key::{CreateAccessKeyDialog, PhoneVerificationDialog};
 use crate::components::delete_access_key::DeleteAccessKeyDialog;
-use crate::model::{AccessKeyRow, AccessKeyStatus, NewAccessKey};
+use crate::error::ConsoleError;
+use crate::model::{AccessKeyList, AccessKeyRow, AccessKeyStatus, NewAccessKey};
 
 /// Where the Create AccessKey flow is. The new secret lives only in `Created`, and only until the
 /// dialog closes.
@@ -16,10 +18,27 @@ enum CreateFlow {
     Created(NewAccessKey),
 }
 
-/// The account's own AccessKey pairs ("Use Current AccessKey Pair").
+/// The account's own AccessKey pairs ("Use Current AccessKey Pair"). A lazy route: the page and
+/// its dialogs are a wasm chunk of their own, loaded alongside the key list.
+pub struct AccessKeysPage {
+    keys: Resource<Result<AccessKeyList, ConsoleError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for AccessKeysPage {
+    fn data() -> Self {
+        Self {
+            keys: Resource::new(|| (), |_| list_access_keys()),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        view! { <AccessKeyManagement keys=this.keys/> }.into_any()
+    }
+}
+
 #[component]
-pub fn AccessKeysPage() -> impl IntoView {
-    let keys = Resource::new(|| (), |_| list_access_keys());
+fn AccessKeyManagement(keys: Resource<Result<AccessKeyList, ConsoleError>>) -> impl IntoView {
     let flow = RwSignal::new(CreateFlow::Closed);
     let deleting = RwSignal::new(None::<AccessKeyRow>);
     let set_status = Action::new(|(id, status): &(String, AccessKeyStatus)| {

@@ -1,10 +1,25 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::components::console_layout::AccessKeyNote;
 
+/// The console's landing page (a lazy route, like every page but the frame around it).
+pub struct HomePage;
+
+#[lazy_route]
+impl LazyRoute for HomePage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <Overview/> }.into_any()
+    }
+}
+
 #[component]
-pub fn HomePage() -> impl IntoView {
+fn Overview() -> impl IntoView {
     let AccessKeyNote(note_open) = expect_context::<AccessKeyNote>();
     view! {
         <Title text="Overview"/>

@@ -1,9 +1,23 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 /// Identities > Users. RAM user management lands with the RAM users capability.
+pub struct RamUsersPage;
+
+#[lazy_route]
+impl LazyRoute for RamUsersPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <UsersEmptyState/> }.into_any()
+    }
+}
+
 #[component]
-pub fn RamUsersPage() -> impl IntoView {
+fn UsersEmptyState() -> impl IntoView {
     view! {
         <Title text="Users · RAM"/>
         <nav class="breadcrumb" aria-label="Breadcrumb">"RAM / Identities / Users"</nav>

@@ -1,16 +1,29 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::session::{setup_needed, SetUpAccount};
 use crate::components::form_field::FormField;
 use crate::error::ConsoleError;
 
 /// First run: the account owner chooses alias, e-mail, phone and password. Gone once an account exists.
-#[component]
-pub fn SetupPage() -> impl IntoView {
-    let needed = Resource::new(|| (), |_| setup_needed());
-    view! {
+/// A lazy route: its view is a wasm chunk of its own, loaded alongside its data.
+pub struct SetupPage {
+    needed: Resource<Result<bool, ConsoleError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for SetupPage {
+    fn data() -> Self {
+        Self {
+            needed: Resource::new(|| (), |_| setup_needed()),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let needed = this.needed;
+        view! {
         <Title text="Set Up Your Account"/>
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -21,6 +34,8 @@ pub fn SetupPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        }
+        .into_any()
     }
 }
 

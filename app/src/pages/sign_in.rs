@@ -1,12 +1,31 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::session::{setup_needed, SignIn};
+use crate::error::ConsoleError;
+
+/// A lazy route: its view is a wasm chunk of its own, loaded alongside its data.
+pub struct SignInPage {
+    needed: Resource<Result<bool, ConsoleError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for SignInPage {
+    fn data() -> Self {
+        Self {
+            needed: Resource::new(|| (), |_| setup_needed()),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        view! { <SignInForm needed=this.needed/> }.into_any()
+    }
+}
 
 #[component]
-pub fn SignInPage() -> impl IntoView {
-    let needed = Resource::new(|| (), |_| setup_needed());
+fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = move || {
         action
