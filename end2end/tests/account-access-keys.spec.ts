@@ -14,6 +14,33 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     await expect(page).toHaveURL(/\/signin$/);
   });
 
+  test("a signed-out browser is redirected by the server, not only by the page", async ({ request }) => {
+    const html = { Accept: "text/html" };
+    const console = await request.get(`${server.url}/access-keys`, { headers: html, maxRedirects: 0 });
+    expect(console.status()).toBe(302);
+    expect(console.headers()["location"]).toBe("/signin");
+    const setup = await request.get(`${server.url}/setup`, { headers: html, maxRedirects: 0 });
+    expect(setup.status()).toBe(302);
+    expect(setup.headers()["location"]).toBe("/signin");
+  });
+
+  test("a state-changing request from another site is refused", async ({ request }) => {
+    const form = { email: owner.email, password: owner.password };
+    const crossSite = await request.post(`${server.url}/api/sign_in`, {
+      form,
+      headers: { Origin: "http://attacker.example", "Sec-Fetch-Site": "cross-site" },
+      maxRedirects: 0,
+    });
+    expect(crossSite.status()).toBe(403);
+    expect(await crossSite.text()).toBe("Cross-site requests are not accepted.");
+    const sameSite = await request.post(`${server.url}/api/sign_in`, {
+      form,
+      headers: { Origin: server.url },
+      maxRedirects: 0,
+    });
+    expect(sameSite.status()).not.toBe(403);
+  });
+
   test("sign out, a wrong password, then sign in", async ({ page }) => {
     await signIn(page, server);
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
