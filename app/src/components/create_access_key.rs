@@ -125,20 +125,20 @@ pub fn CreateAccessKeyDialog(
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let feedback = RwSignal::new(None::<String>);
-    let copy = move |text: String, what: &'static str| {
+    // Copies `text` and says what was copied (named by the second argument).
+    let copy = Callback::new(move |(text, what): (String, String)| {
         leptos::task::spawn_local(async move {
             feedback.set(Some(match copy_to_clipboard(&text).await {
                 Ok(()) => format!("Copied {what} to the clipboard."),
                 Err(error) => format!("The browser did not allow copying: {error}"),
             }));
         });
-    };
+    });
     let NewAccessKey {
         access_key_id: id,
         access_key_secret: secret,
         ..
     } = key;
-    let (id_text, secret_text) = (id.clone(), secret.clone());
     let (pair_id, pair_secret) = (id.clone(), secret.clone());
     let (csv_id, csv_secret) = (id.clone(), secret.clone());
     view! {
@@ -150,32 +150,8 @@ pub fn CreateAccessKeyDialog(
                  this dialog."
             </p>
             <dl class="key-fields">
-                <dt>"AccessKey ID"</dt>
-                <dd>
-                    <code data-testid="new-access-key-id">{id}</code>
-                    <button
-                        type="button"
-                        class="icon-button"
-                        aria-label="Copy AccessKey ID"
-                        title="Copy AccessKey ID"
-                        on:click=move |_| copy(id_text.clone(), "the AccessKey ID")
-                    >
-                        <CopyIcon/>
-                    </button>
-                </dd>
-                <dt>"AccessKey Secret"</dt>
-                <dd>
-                    <code data-testid="new-access-key-secret">{secret}</code>
-                    <button
-                        type="button"
-                        class="icon-button"
-                        aria-label="Copy AccessKey Secret"
-                        title="Copy AccessKey Secret"
-                        on:click=move |_| copy(secret_text.clone(), "the AccessKey secret")
-                    >
-                        <CopyIcon/>
-                    </button>
-                </dd>
+                <KeyField label="AccessKey ID" value=id test_id="new-access-key-id" copy=copy/>
+                <KeyField label="AccessKey Secret" value=secret test_id="new-access-key-secret" copy=copy/>
             </dl>
             <p class="copy-feedback" role="status">{move || feedback.get()}</p>
             <div class="dialog-actions">
@@ -196,10 +172,10 @@ pub fn CreateAccessKeyDialog(
                     type="button"
                     class="button"
                     on:click=move |_| {
-                        copy(
+                        copy.run((
                             access_key_clipboard_text(&pair_id, &pair_secret),
-                            "the AccessKey ID and AccessKey secret",
-                        )
+                            "the AccessKey ID and AccessKey secret".to_owned(),
+                        ))
                     }
                 >
                     "Copy"
@@ -209,6 +185,33 @@ pub fn CreateAccessKeyDialog(
                 </button>
             </div>
         </Dialog>
+    }
+}
+
+/// One labelled value of the new pair, with its own copy control.
+#[component]
+fn KeyField(
+    label: &'static str,
+    value: String,
+    test_id: &'static str,
+    copy: Callback<(String, String)>,
+) -> impl IntoView {
+    let copy_label = format!("Copy {label}");
+    let copied = value.clone();
+    view! {
+        <dt>{label}</dt>
+        <dd>
+            <code data-testid=test_id>{value}</code>
+            <button
+                type="button"
+                class="icon-button"
+                aria-label=copy_label.clone()
+                title=copy_label
+                on:click=move |_| copy.run((copied.clone(), format!("the {label}")))
+            >
+                <CopyIcon/>
+            </button>
+        </dd>
     }
 }
 
