@@ -1,53 +1,163 @@
-//! The AccessKey lifecycle: IDs, secrets, the per-owner limit, status and deletion.
-use chrono::{DateTime, Utc};
+//! The AccessKey lifecycle: IDs, secrets, the per-owner limit, status, deletion and the recycle
+//! bin. The console and the API both call these functions; nothing else decides these rules.
+use chrono::{DateTime, Duration, Utc};
 use rand::distr::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::{Rng, TryRngCore};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use zeroize::Zeroizing;
 
 use crate::crypto::Sealed;
 use crate::entities::access_key::{self, Status};
-use crate::entities::{account, retired_access_key_id};
+use crate::entities::{account, ram_user, retired_access_key_id};
 use crate::error::DomainError;
 use crate::services::Services;
 
 pub const ACCESS_KEY_ID_PREFIX: &str = "LTAI";
 const ACCESS_KEY_ID_RANDOM_LEN: usize = 20;
 const ACCESS_KEY_SECRET_LEN: usize = 30;
+/// A RAM user holds at most this many AccessKey pairs (recycled ones do not count).
+pub const MAX_USER_ACCESS_KEYS: u32 = 2;
+/// How long a RAM user's deleted key stays restorable.
+pub const RECYCLE_BIN_RETENTION_DAYS: i64 = 30;
 
-/// Whose keys: the account owner's own. (RAM users' keys join with the RAM users capability.)
+/// Whose keys: the account owner's own, or one RAM user's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyOwner {
     Account { account_id: i64 },
+    User { account_id: i64, user_id: i64 },
 }
 
 impl KeyOwner {
-    fn keys(self) -> Condition {
+    fn account_id(self) -> i64 {
         match self {
-            Self::Account { account_id } => Condition::all()
-                .add(access_key::Column::AccountId.eq(account_id))
-                .add(access_key::Column::UserId.is_null())
-                .add(access_key::Column::RecycledAt.is_null()),
+            Self::Account { account_id } | Self::User { account_id, .. } => account_id,
         }
+    }
+
+    fn user_id(self) -> Option<i64> {
+        match self {
+            Self::Account { .. } => None,
+            Self::User { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// The owner's live keys (not in the recycle bin).
+    fn keys(self) -> Condition {
+        Condition::all()
+            .add(access_key::Column::AccountId.eq(self.account_id()))
+            .add(match self.user_id() {
+                Some(user_id) => access_key::Column::UserId.eq(user_id),
+                None => access_key::Column::UserId.is_null(),
+            })
+            .add(access_key::Column::RecycledAt.is_null())
     }
 
     fn limit(self, svc: &Services) -> u32 {
         match self {
             Self::Account { .. } => svc.settings.max_account_access_keys,
+            Self::User { .. } => MAX_USER_ACCESS_KEYS,
         }
     }
 
-    fn limit_message(self, limit: u32) -> String {
-        match self {
+    fn limit_error(self, limit: u32) -> DomainError {
+        DomainError::LimitExceeded(match self {
             Self::Account { .. } => format!(
                 "An account can have at most {limit} AccessKey pairs. Delete one you no longer use to create another."
             ),
+            Self::User { .. } => {
+                "A RAM user can have at most two AccessKey pairs. Delete one it no longer uses to create another."
+                    .to_owned()
+            }
+        })
+    }
+
+    /// Takes one of the owner's key slots: a conditional increment of its key count. As the first
+    /// statement of a transaction it takes the write lock, so concurrent claims cannot overshoot on
+    /// SQLite or PostgreSQL. `false`: no slot free (or no such owner).
+    async fn claim_slot(self, txn: &impl ConnectionTrait, limit: u32) -> Result<bool, DbErr> {
+        let limit = limit as i32;
+        let claimed = match self {
+            Self::Account { account_id } => {
+                account::Entity::update_many()
+                    .col_expr(
+                        account::Column::AccessKeyCount,
+                        Expr::col(account::Column::AccessKeyCount).add(1),
+                    )
+                    .filter(account::Column::Id.eq(account_id))
+                    .filter(account::Column::AccessKeyCount.lt(limit))
+                    .exec(txn)
+                    .await?
+            }
+            Self::User {
+                account_id,
+                user_id,
+            } => {
+                ram_user::Entity::update_many()
+                    .col_expr(
+                        ram_user::Column::AccessKeyCount,
+                        Expr::col(ram_user::Column::AccessKeyCount).add(1),
+                    )
+                    .filter(ram_user::Column::Id.eq(user_id))
+                    .filter(ram_user::Column::AccountId.eq(account_id))
+                    .filter(ram_user::Column::AccessKeyCount.lt(limit))
+                    .exec(txn)
+                    .await?
+            }
+        };
+        Ok(claimed.rows_affected == 1)
+    }
+
+    async fn release_slot(self, txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+        match self {
+            Self::Account { account_id } => {
+                account::Entity::update_many()
+                    .col_expr(
+                        account::Column::AccessKeyCount,
+                        Expr::col(account::Column::AccessKeyCount).sub(1),
+                    )
+                    .filter(account::Column::Id.eq(account_id))
+                    .exec(txn)
+                    .await?
+            }
+            Self::User {
+                account_id,
+                user_id,
+            } => {
+                ram_user::Entity::update_many()
+                    .col_expr(
+                        ram_user::Column::AccessKeyCount,
+                        Expr::col(ram_user::Column::AccessKeyCount).sub(1),
+                    )
+                    .filter(ram_user::Column::Id.eq(user_id))
+                    .filter(ram_user::Column::AccountId.eq(account_id))
+                    .exec(txn)
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
+    /// Why no slot could be claimed: a missing user, or the limit.
+    async fn refusal(self, svc: &Services, limit: u32) -> Result<DomainError, DbErr> {
+        if let Self::User {
+            account_id,
+            user_id,
+        } = self
+        {
+            let exists = ram_user::Entity::find_by_id(user_id)
+                .filter(ram_user::Column::AccountId.eq(account_id))
+                .count(&svc.db)
+                .await?;
+            if exists == 0 {
+                return Ok(DomainError::NotFound("The user does not exist.".to_owned()));
+            }
         }
+        Ok(self.limit_error(limit))
     }
 }
 
@@ -95,7 +205,7 @@ pub async fn ensure_below_limit(svc: &Services, owner: KeyOwner) -> Result<(), D
         .await?
         >= u64::from(limit)
     {
-        return Err(DomainError::LimitExceeded(owner.limit_message(limit)));
+        return Err(owner.limit_error(limit));
     }
     Ok(())
 }
@@ -104,26 +214,9 @@ pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey,
     let limit = owner.limit(svc);
     let now = svc.clock.now();
     let txn = svc.db.begin().await?;
-    // The limit lives in the database: a conditional increment of the owner's key count, as the
-    // transaction's first statement (it takes the write lock), so concurrent creates cannot
-    // overshoot on SQLite or PostgreSQL.
-    let claimed = match owner {
-        KeyOwner::Account { account_id } => {
-            account::Entity::update_many()
-                .col_expr(
-                    account::Column::AccessKeyCount,
-                    Expr::col(account::Column::AccessKeyCount).add(1),
-                )
-                .filter(account::Column::Id.eq(account_id))
-                .filter(account::Column::AccessKeyCount.lt(limit as i32))
-                .exec(&txn)
-                .await?
-                .rows_affected
-        }
-    };
-    if claimed == 0 {
+    if !owner.claim_slot(&txn, limit).await? {
         txn.rollback().await?;
-        return Err(DomainError::LimitExceeded(owner.limit_message(limit)));
+        return Err(owner.refusal(svc, limit).await?);
     }
     let access_key_id = loop {
         let candidate = new_access_key_id();
@@ -139,11 +232,10 @@ pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey,
     };
     let secret = new_access_key_secret();
     let sealed = svc.secrets.seal(&access_key_id, &secret);
-    let KeyOwner::Account { account_id } = owner;
     let key = access_key::ActiveModel {
         access_key_id: Set(access_key_id),
-        account_id: Set(account_id),
-        user_id: Set(None),
+        account_id: Set(owner.account_id()),
+        user_id: Set(owner.user_id()),
         status: Set(Status::Active),
         secret_ciphertext: Set(sealed.ciphertext),
         secret_nonce: Set(sealed.nonce),
@@ -180,38 +272,221 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Deletes an owner's own key for good; its ID is retired, never to be issued again.
+/// Deletes a key: the owner's own for good (its ID retired, never to be issued again); a RAM
+/// user's into the recycle bin, where it stops working at once and stays restorable for 30 days.
 pub async fn delete(
     svc: &Services,
     owner: KeyOwner,
     access_key_id: &str,
 ) -> Result<(), DomainError> {
-    let KeyOwner::Account { account_id } = owner;
+    let txn = svc.db.begin().await?;
+    let this_key = || {
+        owner
+            .keys()
+            .add(access_key::Column::AccessKeyId.eq(access_key_id))
+    };
+    let affected = match owner {
+        KeyOwner::Account { .. } => {
+            access_key::Entity::delete_many()
+                .filter(this_key())
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
+        KeyOwner::User { .. } => {
+            access_key::Entity::update_many()
+                .col_expr(access_key::Column::RecycledAt, Expr::value(svc.clock.now()))
+                .filter(this_key())
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
+    };
+    if affected == 0 {
+        txn.rollback().await?;
+        return Err(not_found(access_key_id));
+    }
+    owner.release_slot(&txn).await?;
+    if let KeyOwner::Account { .. } = owner {
+        retire(&txn, access_key_id, svc.clock.now()).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A RAM user's key in the recycle bin.
+#[derive(Clone, Debug)]
+pub struct RecycledAccessKey {
+    pub key: access_key::Model,
+    pub user_name: String,
+    pub recycled_at: DateTime<Utc>,
+    /// When it is purged for good.
+    pub delete_date: DateTime<Utc>,
+}
+
+pub fn purge_date(recycled_at: DateTime<Utc>) -> DateTime<Utc> {
+    recycled_at + Duration::days(RECYCLE_BIN_RETENTION_DAYS)
+}
+
+fn recycled_in(account_id: i64) -> Condition {
+    Condition::all()
+        .add(access_key::Column::AccountId.eq(account_id))
+        .add(access_key::Column::UserId.is_not_null())
+        .add(access_key::Column::RecycledAt.is_not_null())
+}
+
+pub async fn recycle_bin(
+    svc: &Services,
+    account_id: i64,
+) -> Result<Vec<RecycledAccessKey>, DomainError> {
+    let keys = access_key::Entity::find()
+        .filter(recycled_in(account_id))
+        .order_by_desc(access_key::Column::RecycledAt)
+        .all(&svc.db)
+        .await?;
+    let user_ids: Vec<i64> = keys.iter().filter_map(|k| k.user_id).collect();
+    let users = ram_user::Entity::find()
+        .filter(ram_user::Column::Id.is_in(user_ids))
+        .all(&svc.db)
+        .await?;
+    Ok(keys
+        .into_iter()
+        .filter_map(|key| {
+            let recycled_at = key.recycled_at?;
+            let user_name = users
+                .iter()
+                .find(|u| Some(u.id) == key.user_id)?
+                .name
+                .clone();
+            Some(RecycledAccessKey {
+                key,
+                user_name,
+                recycled_at,
+                delete_date: purge_date(recycled_at),
+            })
+        })
+        .collect())
+}
+
+async fn find_recycled(
+    svc: &Services,
+    account_id: i64,
+    access_key_id: &str,
+) -> Result<access_key::Model, DomainError> {
+    access_key::Entity::find_by_id(access_key_id.to_owned())
+        .filter(recycled_in(account_id))
+        .one(&svc.db)
+        .await?
+        .filter(|key| {
+            key.recycled_at
+                .is_some_and(|at| svc.clock.now() < purge_date(at))
+        })
+        .ok_or_else(|| {
+            DomainError::NotFound(format!(
+                "The AccessKey {access_key_id} is not in the recycle bin."
+            ))
+        })
+}
+
+/// Puts a recycled key back with its user: same ID, secret and status. Refused when the user
+/// already holds two keys.
+pub async fn restore(
+    svc: &Services,
+    account_id: i64,
+    access_key_id: &str,
+) -> Result<(), DomainError> {
+    let key = find_recycled(svc, account_id, access_key_id).await?;
+    let owner = KeyOwner::User {
+        account_id,
+        user_id: key.user_id.expect("recycled keys belong to users"),
+    };
+    let txn = svc.db.begin().await?;
+    if !owner.claim_slot(&txn, MAX_USER_ACCESS_KEYS).await? {
+        txn.rollback().await?;
+        return Err(DomainError::LimitExceeded(
+            "The user already has two AccessKey pairs. Delete one of them before restoring this one.".to_owned(),
+        ));
+    }
+    let restored = access_key::Entity::update_many()
+        .col_expr(
+            access_key::Column::RecycledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(recycled_in(account_id))
+        .filter(access_key::Column::AccessKeyId.eq(access_key_id))
+        .exec(&txn)
+        .await?;
+    if restored.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(DomainError::NotFound(format!(
+            "The AccessKey {access_key_id} is not in the recycle bin."
+        )));
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Purges one recycled key now ("Delete Permanently").
+pub async fn delete_from_recycle_bin(
+    svc: &Services,
+    account_id: i64,
+    access_key_id: &str,
+) -> Result<(), DomainError> {
+    find_recycled(svc, account_id, access_key_id).await?;
+    purge(svc, access_key_id).await?;
+    Ok(())
+}
+
+/// Purges every recycled key whose 30 days are over; returns how many. The background job runs it.
+pub async fn purge_due(svc: &Services) -> Result<u64, DomainError> {
+    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
+    let mut purged = 0;
+    loop {
+        let due: Vec<String> = access_key::Entity::find()
+            .select_only()
+            .column(access_key::Column::AccessKeyId)
+            .filter(access_key::Column::RecycledAt.lte(cutoff))
+            .limit(500)
+            .into_tuple()
+            .all(&svc.db)
+            .await?;
+        if due.is_empty() {
+            return Ok(purged);
+        }
+        for access_key_id in due {
+            purged += u64::from(purge(svc, &access_key_id).await?);
+        }
+    }
+}
+
+/// Removes a recycled key and retires its ID, in one transaction. `false`: it was gone already.
+async fn purge(svc: &Services, access_key_id: &str) -> Result<bool, DomainError> {
     let txn = svc.db.begin().await?;
     let deleted = access_key::Entity::delete_many()
-        .filter(owner.keys())
         .filter(access_key::Column::AccessKeyId.eq(access_key_id))
+        .filter(access_key::Column::RecycledAt.is_not_null())
         .exec(&txn)
         .await?;
     if deleted.rows_affected == 0 {
         txn.rollback().await?;
-        return Err(not_found(access_key_id));
+        return Ok(false);
     }
-    account::Entity::update_many()
-        .col_expr(
-            account::Column::AccessKeyCount,
-            Expr::col(account::Column::AccessKeyCount).sub(1),
-        )
-        .filter(account::Column::Id.eq(account_id))
-        .exec(&txn)
-        .await?;
+    retire(&txn, access_key_id, svc.clock.now()).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+async fn retire(
+    txn: &impl ConnectionTrait,
+    access_key_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     retired_access_key_id::ActiveModel {
         access_key_id: Set(access_key_id.to_owned()),
-        retired_at: Set(svc.clock.now()),
+        retired_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -209,7 +209,7 @@ impl From<DomainError> for ConsoleError {
     fn from(error: DomainError) -> Self {
         let message = error.to_string();
         match error {
-            DomainError::Invalid { field, message } => ConsoleError::invalid(field, message),
+            DomainError::Invalid { field, message, .. } => ConsoleError::invalid(field, message),
             DomainError::Conflict(_) | DomainError::AlreadySetUp => ConsoleError::Conflict(message),
             DomainError::NotFound(_) => ConsoleError::NotFound(message),
             DomainError::LimitExceeded(_) => ConsoleError::LimitExceeded(message),

@@ -4,10 +4,11 @@ use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
-    /// A value a person typed breaks a rule; `field` names the form field.
+    /// A value breaks a rule; `field` names the form field, `code` the API's error code.
     #[error("{message}")]
     Invalid {
         field: &'static str,
+        code: &'static str,
         message: String,
     },
     #[error("{0}")]
@@ -39,8 +40,18 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::invalid_parameter("InvalidParameter", field, message)
+    }
+
+    /// A rule with its own API error code, such as `InvalidParameter.UserName.Length`.
+    pub fn invalid_parameter(
+        code: &'static str,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::Invalid {
             field,
+            code,
             message: message.into(),
         }
     }

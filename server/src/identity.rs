@@ -82,7 +82,8 @@ pub fn validate_email(email: &str) -> Result<(), DomainError> {
                 && !domain.ends_with('.')
         });
     if !valid {
-        return Err(DomainError::invalid(
+        return Err(DomainError::invalid_parameter(
+            "InvalidParameter.Email.Format",
             "email",
             "Enter an e-mail address such as admin@example.com.",
         ));
@@ -99,7 +100,8 @@ pub fn validate_mobile_phone(phone: &str) -> Result<(), DomainError> {
         .split_once('-')
         .is_some_and(|(country, number)| digits(country, 1..=4) && digits(number, 4..=15));
     if !valid {
-        return Err(DomainError::invalid(
+        return Err(DomainError::invalid_parameter(
+            "InvalidParameter.MobilePhone.Format",
             "mobile_phone",
             "Enter the mobile phone as country code, hyphen and number, for example 86-13800000000.",
         ));

@@ -8,6 +8,8 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod identity;
+pub mod jobs;
+pub mod ram_users;
 pub mod services;
 pub mod verification;
 pub mod web;

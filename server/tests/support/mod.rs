@@ -76,6 +76,21 @@ impl Harness {
         }
     }
 
+    /// A RAM user of `account_id`; returns its id.
+    pub async fn user(&self, account_id: i64, name: &str) -> i64 {
+        server::ram_users::create(
+            &self.svc,
+            account_id,
+            server::ram_users::NewRamUser {
+                name: name.to_owned(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("create RAM user")
+        .id
+    }
+
     /// An account owner with a known password; returns its id.
     pub async fn account(&self, alias: &str) -> i64 {
         identity::create_account(
@@ -99,6 +114,27 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     run_isolated(test(Harness::new("sqlite", "sqlite::memory:").await)).await;
+    on_postgres(test).await;
+}
+
+/// For tests of concurrency: SQLite in a file with a pool of connections (an in-memory database
+/// has one connection, which would serialise everything), then PostgreSQL.
+pub async fn on_every_concurrent_database<F, Fut>(test: F)
+where
+    F: Fn(Harness) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = server::db::sqlite_url_in(dir.path());
+    run_isolated(test(Harness::new("sqlite-file", &url).await)).await;
+    on_postgres(test).await;
+}
+
+async fn on_postgres<F, Fut>(test: F)
+where
+    F: Fn(Harness) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
         return;
     };

@@ -1,0 +1,21 @@
+//! Background work that keeps the data honest while the server runs.
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::access_keys;
+use crate::services::Services;
+
+/// Purges recycled AccessKeys whose 30 days are over: once at start, then every hour.
+pub fn spawn_recycle_bin_purge(svc: Arc<Services>) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match access_keys::purge_due(&svc).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!("purged {purged} AccessKeys from the recycle bin"),
+                Err(e) => tracing::warn!("purging the recycle bin failed: {e}"),
+            }
+        }
+    });
+}

@@ -1,0 +1,287 @@
+//! A RAM user's AccessKeys: at most two, and deleted ones wait 30 days in the recycle bin.
+mod support;
+
+use chrono::Duration;
+use sea_orm::EntityTrait;
+use server::access_keys::{self, KeyOwner};
+use server::clock::Clock;
+use server::entities::access_key::{self, Status};
+use server::entities::retired_access_key_id;
+use server::error::DomainError;
+use support::{on_every_concurrent_database, on_every_database};
+
+#[tokio::test]
+async fn a_ram_user_holds_at_most_two_keys() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        access_keys::create(&h.svc, owner).await.unwrap();
+        access_keys::create(&h.svc, owner).await.unwrap();
+        let third = access_keys::create(&h.svc, owner).await;
+        assert!(
+            matches!(third, Err(DomainError::LimitExceeded(_))),
+            "{}",
+            h.backend
+        );
+        assert_eq!(access_keys::list(&h.svc, owner).await.unwrap().len(), 2);
+
+        let nobody = KeyOwner::User {
+            account_id,
+            user_id: 9_999,
+        };
+        assert!(matches!(
+            access_keys::create(&h.svc, nobody).await,
+            Err(DomainError::NotFound(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fifty_concurrent_creates_make_exactly_two_keys() {
+    on_every_concurrent_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        let attempts: Vec<_> = (0..50)
+            .map(|_| {
+                let svc = h.svc.clone();
+                tokio::spawn(async move { access_keys::create(&svc, owner).await })
+            })
+            .collect();
+        let (mut created, mut refused) = (0, 0);
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Ok(_) => created += 1,
+                Err(DomainError::LimitExceeded(_)) => refused += 1,
+                Err(other) => panic!("{}: unexpected {other}", h.backend),
+            }
+        }
+        assert_eq!((created, refused), (2, 48), "{}", h.backend);
+        assert_eq!(access_keys::list(&h.svc, owner).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        let created = access_keys::create(&h.svc, owner).await.unwrap();
+        let id = created.key.access_key_id.clone();
+        access_keys::set_status(&h.svc, owner, &id, Status::Inactive)
+            .await
+            .unwrap();
+        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+
+        assert!(
+            access_keys::list(&h.svc, owner).await.unwrap().is_empty(),
+            "{}",
+            h.backend
+        );
+        let bin = access_keys::recycle_bin(&h.svc, account_id).await.unwrap();
+        assert_eq!(bin.len(), 1);
+        assert_eq!(
+            (bin[0].key.access_key_id.as_str(), bin[0].user_name.as_str()),
+            (id.as_str(), "ci-bot")
+        );
+        assert_eq!(bin[0].recycled_at, h.clock.now());
+        assert_eq!(bin[0].delete_date, h.clock.now() + Duration::days(30));
+
+        h.clock.advance(Duration::days(29));
+        access_keys::restore(&h.svc, account_id, &id).await.unwrap();
+        let restored = access_keys::list(&h.svc, owner).await.unwrap();
+        assert_eq!(restored.len(), 1);
+        assert_eq!(
+            (restored[0].access_key_id.as_str(), restored[0].status),
+            (id.as_str(), Status::Inactive)
+        );
+        let secret = access_keys::reveal_secret(&h.svc, &restored[0]).unwrap();
+        assert_eq!(secret.as_str(), created.secret.as_str(), "same secret");
+        assert!(access_keys::recycle_bin(&h.svc, account_id)
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn restore_is_refused_while_the_user_holds_two_keys() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        let id = access_keys::create(&h.svc, owner)
+            .await
+            .unwrap()
+            .key
+            .access_key_id;
+        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::create(&h.svc, owner).await.unwrap();
+        access_keys::create(&h.svc, owner).await.unwrap();
+        let restore = access_keys::restore(&h.svc, account_id, &id).await;
+        assert!(
+            matches!(restore, Err(DomainError::LimitExceeded(_))),
+            "{}",
+            h.backend
+        );
+        assert_eq!(
+            access_keys::recycle_bin(&h.svc, account_id)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "still in the bin"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        let id = access_keys::create(&h.svc, owner)
+            .await
+            .unwrap()
+            .key
+            .access_key_id;
+        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+
+        h.clock.advance(Duration::days(30));
+        let late = access_keys::restore(&h.svc, account_id, &id).await;
+        assert!(
+            matches!(late, Err(DomainError::NotFound(_))),
+            "due keys cannot be restored: {}",
+            h.backend
+        );
+        assert_eq!(access_keys::purge_due(&h.svc).await.unwrap(), 1);
+        assert_eq!(access_keys::purge_due(&h.svc).await.unwrap(), 0);
+        assert!(access_key::Entity::find_by_id(id.clone())
+            .one(&h.svc.db)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(retired_access_key_id::Entity::find_by_id(id.clone())
+            .one(&h.svc.db)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(access_keys::recycle_bin(&h.svc, account_id)
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn delete_permanently_purges_now() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "ci-bot").await,
+        };
+        let id = access_keys::create(&h.svc, owner)
+            .await
+            .unwrap()
+            .key
+            .access_key_id;
+        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete_from_recycle_bin(&h.svc, account_id, &id)
+            .await
+            .unwrap();
+        assert!(
+            access_keys::recycle_bin(&h.svc, account_id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            h.backend
+        );
+        assert!(retired_access_key_id::Entity::find_by_id(id.clone())
+            .one(&h.svc.db)
+            .await
+            .unwrap()
+            .is_some());
+        let again = access_keys::delete_from_recycle_bin(&h.svc, account_id, &id).await;
+        assert!(matches!(again, Err(DomainError::NotFound(_))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
+    on_every_database(|h| async move {
+        let acme = h.account("acme").await;
+        let other = h.account("other").await;
+        let owner = KeyOwner::User {
+            account_id: acme,
+            user_id: h.user(acme, "ci-bot").await,
+        };
+        let id = access_keys::create(&h.svc, owner)
+            .await
+            .unwrap()
+            .key
+            .access_key_id;
+
+        let foreign = KeyOwner::User {
+            account_id: other,
+            user_id: owner_user(owner),
+        };
+        assert!(
+            access_keys::list(&h.svc, foreign).await.unwrap().is_empty(),
+            "{}",
+            h.backend
+        );
+        assert!(matches!(
+            access_keys::delete(&h.svc, foreign, &id).await,
+            Err(DomainError::NotFound(_))
+        ));
+        assert!(matches!(
+            access_keys::create(&h.svc, foreign).await,
+            Err(DomainError::NotFound(_))
+        ));
+
+        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        assert!(access_keys::recycle_bin(&h.svc, other)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(matches!(
+            access_keys::restore(&h.svc, other, &id).await,
+            Err(DomainError::NotFound(_))
+        ));
+        let purge = access_keys::delete_from_recycle_bin(&h.svc, other, &id).await;
+        assert!(matches!(purge, Err(DomainError::NotFound(_))));
+        assert_eq!(
+            access_keys::recycle_bin(&h.svc, acme).await.unwrap().len(),
+            1
+        );
+    })
+    .await;
+}
+
+fn owner_user(owner: KeyOwner) -> i64 {
+    match owner {
+        KeyOwner::User { user_id, .. } => user_id,
+        KeyOwner::Account { .. } => unreachable!("a RAM user's key"),
+    }
+}
