@@ -6,6 +6,7 @@ mod m20261122_000002_create_ram_users;
 mod m20261122_000003_create_access_keys;
 mod m20261122_000004_create_verification_codes;
 mod m20261122_000005_create_sessions;
+mod m20261122_000006_create_user_policies;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_access_keys::Migration),
             Box::new(m20261122_000004_create_verification_codes::Migration),
             Box::new(m20261122_000005_create_sessions::Migration),
+            Box::new(m20261122_000006_create_user_policies::Migration),
         ]
     }
 }

@@ -30,6 +30,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AccountCommand,
     },
+    /// Manage RAM users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Manage AccessKey pairs.
     AccessKey {
         #[command(subcommand)]
@@ -52,12 +57,31 @@ pub enum AccountCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AccessKeyCommand {
-    /// Create an AccessKey pair for an account owner and print it as JSON.
+pub enum UserCommand {
+    /// Create a RAM user, optionally with system policies attached.
     Create {
         /// The account alias.
         #[arg(long)]
         account: String,
+        /// The logon name (1–64 letters, digits, `.`, `_`, `-`).
+        #[arg(long)]
+        name: String,
+        /// AdministratorAccess, AliyunRAMFullAccess or AliyunRAMReadOnlyAccess; repeatable.
+        #[arg(long = "policy")]
+        policies: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessKeyCommand {
+    /// Create an AccessKey pair for an account owner (or, with --user, a RAM user) and print it as JSON.
+    Create {
+        /// The account alias.
+        #[arg(long)]
+        account: String,
+        /// A RAM user's logon name; without it the pair is the account owner's.
+        #[arg(long)]
+        user: Option<String>,
     },
 }
 

@@ -9,10 +9,12 @@ use tower_sessions::Session;
 
 use crate::access_keys::{self, KeyOwner};
 use crate::entities::access_key::{self, Status};
+use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
+use sea_orm::EntityTrait;
 
 const PRINCIPAL: &str = "principal";
 
@@ -96,9 +98,23 @@ impl ConsoleBackend for Console {
             session.flush().await.map_err(internal)?;
             return Ok(None);
         };
+        let sign_in_name = match principal {
+            Principal::Owner { .. } => account.email,
+            Principal::RamUser { user_id, .. } => {
+                let Some(user) = ram_user::Entity::find_by_id(user_id)
+                    .one(&self.0.db)
+                    .await
+                    .map_err(internal)?
+                else {
+                    session.flush().await.map_err(internal)?;
+                    return Ok(None);
+                };
+                identity::ram_logon_name(&user.name, &account.alias)
+            }
+        };
         Ok(Some(Identity {
             account_alias: account.alias,
-            sign_in_name: account.email,
+            sign_in_name,
             is_owner: matches!(principal, Principal::Owner { .. }),
         }))
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
-use crate::entities::account;
+use crate::entities::{account, ram_user};
 use crate::error::DomainError;
 use crate::services::Services;
 
@@ -205,39 +205,98 @@ pub async fn find_account_by_alias(
         })
 }
 
-/// Checks an owner's e-mail and password. Repeated failures for one e-mail are slowed down.
+/// RAM users sign in as `name@<account alias>.onaliyun.com`.
+pub const RAM_LOGON_SUFFIX: &str = ".onaliyun.com";
+
+pub fn ram_logon_name(user_name: &str, account_alias: &str) -> String {
+    format!("{user_name}@{account_alias}{RAM_LOGON_SUFFIX}")
+}
+
+/// `name@alias.onaliyun.com` → (`name`, `alias`); anything else is not a RAM logon name.
+pub fn parse_ram_logon_name(logon: &str) -> Option<(&str, String)> {
+    let (name, domain) = logon.rsplit_once('@')?;
+    let domain = domain.to_ascii_lowercase();
+    let alias = domain.strip_suffix(RAM_LOGON_SUFFIX)?;
+    (!name.is_empty() && !alias.is_empty()).then(|| (name, alias.to_owned()))
+}
+
+/// Checks a sign-in: the owner's e-mail, or a RAM user's logon name, with the password.
+/// Repeated failures for one name are slowed down.
 pub async fn sign_in(
     svc: &Services,
-    email: &str,
+    sign_in_name: &str,
     password: &str,
 ) -> Result<Principal, DomainError> {
-    let email = email.trim().to_ascii_lowercase();
+    let sign_in_name = sign_in_name.trim();
+    let throttle_key = sign_in_name.to_ascii_lowercase();
     let now = svc.clock.now();
     svc.sign_in_throttle
-        .check(&email, now)
+        .check(&throttle_key, now)
         .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
-    let account = account::Entity::find()
-        .filter(account::Column::Email.eq(email.clone()))
-        .one(&svc.db)
-        .await?;
-    // Verify against a real hash even for an unknown e-mail, so timing does not tell which exist.
-    let stored = account
+    let candidate = match parse_ram_logon_name(sign_in_name) {
+        Some((name, alias)) => ram_user_sign_in(svc, name, &alias).await?,
+        None => account::Entity::find()
+            .filter(account::Column::Email.eq(throttle_key.clone()))
+            .one(&svc.db)
+            .await?
+            .map(|a| (Principal::Owner { account_id: a.id }, a.password_hash)),
+    };
+    // Verify against a real hash even for an unknown name, so timing does not tell which exist.
+    let stored = candidate
         .as_ref()
-        .map(|a| a.password_hash.clone())
+        .map(|(_, hash)| hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
     let matches = verify_password(password.to_owned(), stored).await?;
-    match account {
-        Some(account) if matches => {
-            svc.sign_in_throttle.record_success(&email);
-            Ok(Principal::Owner {
-                account_id: account.id,
-            })
+    match candidate {
+        Some((principal, _)) if matches => {
+            svc.sign_in_throttle.record_success(&throttle_key);
+            if let Principal::RamUser { user_id, .. } = principal {
+                ram_user::Entity::update_many()
+                    .col_expr(
+                        ram_user::Column::LastLoginAt,
+                        sea_orm::sea_query::Expr::value(now),
+                    )
+                    .filter(ram_user::Column::Id.eq(user_id))
+                    .exec(&svc.db)
+                    .await?;
+            }
+            Ok(principal)
         }
         _ => {
-            svc.sign_in_throttle.record_failure(&email, now);
+            svc.sign_in_throttle.record_failure(&throttle_key, now);
             Err(DomainError::WrongCredentials)
         }
     }
+}
+
+/// A RAM user who may sign in to the console (has a console password), with that password's hash.
+async fn ram_user_sign_in(
+    svc: &Services,
+    name: &str,
+    alias: &str,
+) -> Result<Option<(Principal, String)>, DomainError> {
+    let Some(account) = account::Entity::find()
+        .filter(account::Column::Alias.eq(alias))
+        .one(&svc.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = ram_user::Entity::find()
+        .filter(ram_user::Column::AccountId.eq(account.id))
+        .filter(ram_user::Column::Name.eq(name))
+        .one(&svc.db)
+        .await?;
+    Ok(user.and_then(|u| {
+        let hash = u.password_hash?;
+        Some((
+            Principal::RamUser {
+                account_id: account.id,
+                user_id: u.id,
+            },
+            hash,
+        ))
+    }))
 }
 
 /// An argon2 hash of a random string, verified when the e-mail is unknown.
@@ -376,6 +435,21 @@ mod tests {
         ] {
             assert!(validate_mobile_phone(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ram_logon_names_split_into_user_and_alias() {
+        assert_eq!(
+            parse_ram_logon_name("ci-bot@acme.onaliyun.com"),
+            Some(("ci-bot", "acme".to_owned()))
+        );
+        assert_eq!(
+            parse_ram_logon_name("Ci.Bot@ACME.OnAliyun.com"),
+            Some(("Ci.Bot", "acme".to_owned()))
+        );
+        assert_eq!(parse_ram_logon_name("owner@acme.example.com"), None);
+        assert_eq!(parse_ram_logon_name("@acme.onaliyun.com"), None);
+        assert_eq!(ram_logon_name("ci-bot", "acme"), "ci-bot@acme.onaliyun.com");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod entities;
 pub mod error;
 pub mod identity;
 pub mod jobs;
+pub mod permissions;
 pub mod ram_users;
 pub mod services;
 pub mod verification;

@@ -4,9 +4,11 @@ use std::sync::Arc;
 use clap::Parser;
 use leptos::prelude::get_configuration;
 use server::access_keys::{self, KeyOwner};
-use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config};
+use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, UserCommand};
 use server::crypto::SecretBox;
 use server::identity::{self, NewAccount};
+use server::permissions::{self, SystemPolicy};
+use server::ram_users::{self, NewRamUser};
 use server::services::Services;
 use server::web::{console_router, ConsoleSessionStore};
 use zeroize::Zeroizing;
@@ -34,9 +36,17 @@ async fn main() {
                     phone,
                 },
         } => create_account(cli.config, alias, email, phone).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    account,
+                    name,
+                    policies,
+                },
+        } => create_user(cli.config, account, name, policies).await,
         Command::AccessKey {
-            command: AccessKeyCommand::Create { account },
-        } => create_access_key(cli.config, account).await,
+            command: AccessKeyCommand::Create { account, user },
+        } => create_access_key(cli.config, account, user).await,
     };
     if let Err(error) = result {
         eprintln!("error: {error}");
@@ -107,16 +117,59 @@ async fn create_account(
     Ok(())
 }
 
-async fn create_access_key(config: Config, account: String) -> Result<(), Failure> {
+async fn create_user(
+    config: Config,
+    account: String,
+    name: String,
+    policies: Vec<String>,
+) -> Result<(), Failure> {
+    let policies = policies
+        .iter()
+        .map(|p| SystemPolicy::from_name(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let svc = services(&config).await?;
     let account = identity::find_account_by_alias(&svc, &account).await?;
-    let created = access_keys::create(
+    let user = ram_users::create(
         &svc,
-        KeyOwner::Account {
-            account_id: account.id,
+        account.id,
+        NewRamUser {
+            name,
+            ..Default::default()
         },
     )
     .await?;
+    for policy in &policies {
+        permissions::attach(&svc, account.id, user.id, *policy).await?;
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "UserId": user.id,
+            "UserName": user.name,
+            "UserPrincipalName": identity::ram_logon_name(&user.name, &account.alias),
+            "Policies": policies.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        })
+    );
+    Ok(())
+}
+
+async fn create_access_key(
+    config: Config,
+    account: String,
+    user: Option<String>,
+) -> Result<(), Failure> {
+    let svc = services(&config).await?;
+    let account = identity::find_account_by_alias(&svc, &account).await?;
+    let owner = match user {
+        Some(name) => KeyOwner::User {
+            account_id: account.id,
+            user_id: ram_users::find(&svc, account.id, &name).await?.id,
+        },
+        None => KeyOwner::Account {
+            account_id: account.id,
+        },
+    };
+    let created = access_keys::create(&svc, owner).await?;
     println!(
         "{}",
         serde_json::json!({ "AccessKeyId": created.key.access_key_id, "AccessKeySecret": created.secret.as_str() })

@@ -1,5 +1,6 @@
 //! RAM users: identities inside an account, each with its own permissions and at most two
 //! AccessKey pairs. The rules here follow the RAM API (`specs/ram-api.md`).
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -7,7 +8,7 @@ use sea_orm::{
 
 use crate::entities::ram_user;
 use crate::error::DomainError;
-use crate::identity::{validate_email, validate_mobile_phone};
+use crate::identity::{hash_password, validate_email, validate_mobile_phone, validate_password};
 use crate::services::Services;
 
 #[derive(Clone, Debug, Default)]
@@ -131,6 +132,33 @@ pub async fn find(
         .one(&svc.db)
         .await?
         .ok_or_else(|| DomainError::NotFound("The user does not exist.".to_owned()))
+}
+
+/// Sets (or, with `None`, removes) the user's console sign-in password.
+pub async fn set_console_password(
+    svc: &Services,
+    account_id: i64,
+    user_id: i64,
+    password: Option<String>,
+) -> Result<(), DomainError> {
+    let password_hash = match password {
+        Some(password) => {
+            validate_password(&password)?;
+            Some(hash_password(password).await?)
+        }
+        None => None,
+    };
+    let updated = ram_user::Entity::update_many()
+        .col_expr(ram_user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(ram_user::Column::UpdatedAt, Expr::value(svc.clock.now()))
+        .filter(ram_user::Column::Id.eq(user_id))
+        .filter(ram_user::Column::AccountId.eq(account_id))
+        .exec(&svc.db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(DomainError::NotFound("The user does not exist.".to_owned()));
+    }
+    Ok(())
 }
 
 pub struct UserPage {

@@ -101,3 +101,67 @@ fn bad_input_is_refused_with_the_rule_and_no_account() {
         String::from_utf8_lossy(&output.stderr).contains("There is no account with the alias acme")
     );
 }
+
+#[test]
+fn user_create_with_policies_then_a_key_for_that_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let account_args = [
+        "account",
+        "create",
+        "--alias",
+        "acme",
+        "--email",
+        "ops@acme.example.com",
+        "--phone",
+        "86-13800005678",
+    ];
+    json(&run(dir.path(), &account_args, "correct horse battery\n"));
+    let user_args = [
+        "user",
+        "create",
+        "--account",
+        "acme",
+        "--name",
+        "ci-bot",
+        "--policy",
+        "AliyunRAMReadOnlyAccess",
+    ];
+    let user = json(&run(dir.path(), &user_args, ""));
+    assert_eq!(user["UserPrincipalName"], "ci-bot@acme.onaliyun.com");
+    assert_eq!(
+        user["Policies"],
+        serde_json::json!(["AliyunRAMReadOnlyAccess"])
+    );
+
+    let key_args = [
+        "access-key",
+        "create",
+        "--account",
+        "acme",
+        "--user",
+        "ci-bot",
+    ];
+    let key = json(&run(dir.path(), &key_args, ""));
+    assert!(key["AccessKeyId"].as_str().unwrap().starts_with("LTAI"));
+    json(&run(dir.path(), &key_args, ""));
+    let third = run(dir.path(), &key_args, "");
+    assert_eq!(third.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&third.stderr).contains("at most two AccessKey pairs"));
+
+    let bad_policy = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--account",
+            "acme",
+            "--name",
+            "x",
+            "--policy",
+            "Root",
+        ],
+        "",
+    );
+    assert_eq!(bad_policy.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_policy.stderr).contains("no system policy named Root"));
+}

@@ -46,8 +46,9 @@ fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
                 <h1>"Sign in to the AccessKey Console"</h1>
                 <ActionForm action>
                     <div class="field">
-                        <label for="email">"E-mail"</label>
-                        <input id="email" name="email" type="email" autocomplete="username" required=true/>
+                        <label for="email">"E-mail or RAM user logon name"</label>
+                        <input id="email" name="email" type="text" autocomplete="username" required=true
+                            placeholder="owner@example.com or name@alias.onaliyun.com"/>
                     </div>
                     <div class="field">
                         <label for="password">"Password"</label>

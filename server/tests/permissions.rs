@@ -1,0 +1,190 @@
+//! Who may do what: the owner, RAM administrators, read-only administrators, plain RAM users.
+mod support;
+
+use server::clock::Clock;
+use server::error::DomainError;
+use server::identity::{self, Principal};
+use server::permissions::{self, Grants, SystemPolicy};
+use server::ram_users;
+use support::on_every_database;
+
+#[tokio::test]
+async fn each_policy_grants_what_it_says_and_no_more() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let admin = h.user(account_id, "admin").await;
+        let full = h.user(account_id, "full").await;
+        let reader = h.user(account_id, "reader").await;
+        let plain = h.user(account_id, "plain").await;
+        permissions::attach(&h.svc, account_id, admin, SystemPolicy::AdministratorAccess)
+            .await
+            .unwrap();
+        permissions::attach(&h.svc, account_id, full, SystemPolicy::AliyunRAMFullAccess)
+            .await
+            .unwrap();
+        permissions::attach(
+            &h.svc,
+            account_id,
+            reader,
+            SystemPolicy::AliyunRAMReadOnlyAccess,
+        )
+        .await
+        .unwrap();
+        let grants = |user_id| {
+            permissions::grants(
+                &h.svc,
+                Principal::RamUser {
+                    account_id,
+                    user_id,
+                },
+            )
+        };
+
+        let owner = permissions::grants(&h.svc, Principal::Owner { account_id })
+            .await
+            .unwrap();
+        assert!(owner.is_owner && owner.manage_users, "{}", h.backend);
+        for user_id in [admin, full] {
+            let g = grants(user_id).await.unwrap();
+            assert!(!g.is_owner, "a RAM administrator is never the owner");
+            assert!(g.view_users && g.manage_users && g.may_manage_keys_of(plain));
+        }
+        let r = grants(reader).await.unwrap();
+        assert!(
+            r.view_users
+                && !r.manage_users
+                && r.may_view_keys_of(plain)
+                && !r.may_manage_keys_of(plain)
+        );
+        assert!(
+            !r.may_manage_keys_of(reader),
+            "read-only means read-only, own keys included"
+        );
+
+        let p = grants(plain).await.unwrap();
+        assert_eq!(
+            p,
+            Grants {
+                is_owner: false,
+                view_users: false,
+                manage_users: false,
+                manage_own_keys: false,
+                user_id: Some(plain)
+            }
+        );
+        assert!(Grants::require(p.may_manage_keys_of(plain), "no").is_err());
+
+        permissions::set_allow_user_to_manage_access_keys(&h.svc, account_id, true)
+            .await
+            .unwrap();
+        let p = grants(plain).await.unwrap();
+        assert!(
+            p.may_manage_keys_of(plain) && !p.may_manage_keys_of(admin) && !p.view_users,
+            "{}",
+            h.backend
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attaching_is_idempotent_and_stays_inside_the_account() {
+    on_every_database(|h| async move {
+        let acme = h.account("acme").await;
+        let other = h.account("other").await;
+        let user = h.user(acme, "ops").await;
+        permissions::attach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
+            .await
+            .unwrap();
+        permissions::attach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
+            .await
+            .unwrap();
+        assert_eq!(
+            permissions::policies_of(&h.svc, user).await.unwrap(),
+            [SystemPolicy::AliyunRAMFullAccess]
+        );
+        let foreign =
+            permissions::attach(&h.svc, other, user, SystemPolicy::AdministratorAccess).await;
+        assert!(
+            matches!(foreign, Err(DomainError::NotFound(_))),
+            "{}",
+            h.backend
+        );
+        permissions::detach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
+            .await
+            .unwrap();
+        assert!(permissions::policies_of(&h.svc, user)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(matches!(
+            SystemPolicy::from_name("RootAccess"),
+            Err(DomainError::Invalid { .. })
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let user_id = h.user(account_id, "Ops.Admin").await;
+        let logon = "Ops.Admin@acme.onaliyun.com";
+        let no_password = identity::sign_in(&h.svc, logon, "anything at all").await;
+        assert!(
+            matches!(no_password, Err(DomainError::WrongCredentials)),
+            "no console password, no sign-in"
+        );
+
+        ram_users::set_console_password(
+            &h.svc,
+            account_id,
+            user_id,
+            Some("a long passphrase".into()),
+        )
+        .await
+        .unwrap();
+        let principal = identity::sign_in(&h.svc, logon, "a long passphrase")
+            .await
+            .unwrap();
+        assert_eq!(
+            principal,
+            Principal::RamUser {
+                account_id,
+                user_id
+            },
+            "{}",
+            h.backend
+        );
+        let user = ram_users::find(&h.svc, account_id, "Ops.Admin")
+            .await
+            .unwrap();
+        assert_eq!(user.last_login_at, Some(h.clock.now()));
+        assert!(user.password_hash.unwrap().starts_with("$argon2id$"));
+
+        let wrong_alias =
+            identity::sign_in(&h.svc, "Ops.Admin@other.onaliyun.com", "a long passphrase").await;
+        assert!(matches!(wrong_alias, Err(DomainError::WrongCredentials)));
+        let short =
+            ram_users::set_console_password(&h.svc, account_id, user_id, Some("short".into()))
+                .await;
+        assert!(matches!(
+            short,
+            Err(DomainError::Invalid {
+                field: "password",
+                ..
+            })
+        ));
+
+        ram_users::set_console_password(&h.svc, account_id, user_id, None)
+            .await
+            .unwrap();
+        let removed = identity::sign_in(&h.svc, logon, "a long passphrase").await;
+        assert!(
+            matches!(removed, Err(DomainError::WrongCredentials)),
+            "removing the password ends console sign-in"
+        );
+    })
+    .await;
+}
