@@ -7,6 +7,7 @@ mod m20261122_000003_create_access_keys;
 mod m20261122_000004_create_verification_codes;
 mod m20261122_000005_create_sessions;
 mod m20261122_000006_create_user_policies;
+mod m20261122_000007_add_recycling_to_ram_users;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_verification_codes::Migration),
             Box::new(m20261122_000005_create_sessions::Migration),
             Box::new(m20261122_000006_create_user_policies::Migration),
+            Box::new(m20261122_000007_add_recycling_to_ram_users::Migration),
         ]
     }
 }

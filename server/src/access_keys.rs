@@ -246,6 +246,7 @@ pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey,
         last_used_service: Set(None),
         last_used_ip: Set(None),
         recycled_at: Set(None),
+        recycled_with_user: Set(false),
     }
     .insert(&txn)
     .await?;
@@ -328,11 +329,13 @@ pub fn purge_date(recycled_at: DateTime<Utc>) -> DateTime<Utc> {
     recycled_at + Duration::days(RECYCLE_BIN_RETENTION_DAYS)
 }
 
+/// Keys deleted one by one. (Keys recycled with their user come back with the user.)
 fn recycled_in(account_id: i64) -> Condition {
     Condition::all()
         .add(access_key::Column::AccountId.eq(account_id))
         .add(access_key::Column::UserId.is_not_null())
         .add(access_key::Column::RecycledAt.is_not_null())
+        .add(access_key::Column::RecycledWithUser.eq(false))
 }
 
 pub async fn recycle_bin(
@@ -373,6 +376,16 @@ async fn find_recycled(
     account_id: i64,
     access_key_id: &str,
 ) -> Result<access_key::Model, DomainError> {
+    let with_user = access_key::Entity::find_by_id(access_key_id.to_owned())
+        .filter(access_key::Column::AccountId.eq(account_id))
+        .filter(access_key::Column::RecycledWithUser.eq(true))
+        .count(&svc.db)
+        .await?;
+    if with_user > 0 {
+        return Err(DomainError::Conflict(format!(
+            "The AccessKey {access_key_id} was deleted together with its user. Restore the user to restore it."
+        )));
+    }
     access_key::Entity::find_by_id(access_key_id.to_owned())
         .filter(recycled_in(account_id))
         .one(&svc.db)
@@ -446,6 +459,7 @@ pub async fn purge_due(svc: &Services) -> Result<u64, DomainError> {
             .select_only()
             .column(access_key::Column::AccessKeyId)
             .filter(access_key::Column::RecycledAt.lte(cutoff))
+            .filter(access_key::Column::RecycledWithUser.eq(false))
             .limit(500)
             .into_tuple()
             .all(&svc.db)
@@ -476,7 +490,7 @@ async fn purge(svc: &Services, access_key_id: &str) -> Result<bool, DomainError>
     Ok(true)
 }
 
-async fn retire(
+pub(crate) async fn retire(
     txn: &impl ConnectionTrait,
     access_key_id: &str,
     now: DateTime<Utc>,

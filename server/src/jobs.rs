@@ -2,10 +2,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::access_keys;
 use crate::services::Services;
+use crate::{access_keys, ram_users};
 
-/// Purges recycled AccessKeys whose 30 days are over: once at start, then every hour.
+/// Purges recycled AccessKeys and RAM users whose 30 days are over: once at start, then every hour.
 pub fn spawn_recycle_bin_purge(svc: Arc<Services>) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -14,7 +14,12 @@ pub fn spawn_recycle_bin_purge(svc: Arc<Services>) {
             match access_keys::purge_due(&svc).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!("purged {purged} AccessKeys from the recycle bin"),
-                Err(e) => tracing::warn!("purging the recycle bin failed: {e}"),
+                Err(e) => tracing::warn!("purging recycled AccessKeys failed: {e}"),
+            }
+            match ram_users::purge_due(&svc).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!("purged {purged} RAM users from the recycle bin"),
+                Err(e) => tracing::warn!("purging recycled RAM users failed: {e}"),
             }
         }
     });

@@ -1,12 +1,14 @@
 //! RAM users: identities inside an account, each with its own permissions and at most two
 //! AccessKey pairs. The rules here follow the RAM API (`specs/ram-api.md`).
-use sea_orm::sea_query::Expr;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
-use crate::entities::ram_user;
+use crate::access_keys::{purge_date, RECYCLE_BIN_RETENTION_DAYS};
+use crate::entities::{access_key, ram_user};
 use crate::error::DomainError;
 use crate::identity::{hash_password, validate_email, validate_mobile_phone, validate_password};
 use crate::services::Services;
@@ -91,8 +93,13 @@ pub async fn create(
     if let Some(comments) = &comments {
         validate_comments(comments)?;
     }
-    if find(svc, account_id, &name).await.is_ok() {
-        return Err(already_exists());
+    if let Some(existing) = find_any(svc, account_id, &name).await? {
+        return Err(match existing.recycled_at {
+            None => already_exists(),
+            Some(_) => DomainError::Conflict(format!(
+                "A deleted user named {name} is in the recycle bin. Restore it, or delete it permanently first."
+            )),
+        });
     }
     let now = svc.clock.now();
     ram_user::ActiveModel {
@@ -121,19 +128,332 @@ pub async fn create(
     })
 }
 
+/// A user of the account that is not in the recycle bin.
 pub async fn find(
     svc: &Services,
     account_id: i64,
     name: &str,
 ) -> Result<ram_user::Model, DomainError> {
-    ram_user::Entity::find()
+    find_any(svc, account_id, name)
+        .await?
+        .filter(|u| u.recycled_at.is_none())
+        .ok_or_else(user_not_found)
+}
+
+pub async fn find_by_id(
+    svc: &Services,
+    account_id: i64,
+    user_id: i64,
+) -> Result<ram_user::Model, DomainError> {
+    ram_user::Entity::find_by_id(user_id)
+        .filter(live_in(account_id))
+        .one(&svc.db)
+        .await?
+        .ok_or_else(user_not_found)
+}
+
+async fn find_any(
+    svc: &Services,
+    account_id: i64,
+    name: &str,
+) -> Result<Option<ram_user::Model>, DomainError> {
+    Ok(ram_user::Entity::find()
         .filter(ram_user::Column::AccountId.eq(account_id))
         .filter(ram_user::Column::Name.eq(name.trim()))
         .one(&svc.db)
-        .await?
-        .ok_or_else(|| DomainError::NotFound("The user does not exist.".to_owned()))
+        .await?)
 }
 
+fn live_in(account_id: i64) -> Condition {
+    Condition::all()
+        .add(ram_user::Column::AccountId.eq(account_id))
+        .add(ram_user::Column::RecycledAt.is_null())
+}
+
+/// What Basic Information edits.
+#[derive(Clone, Debug, Default)]
+pub struct UserChanges {
+    pub display_name: String,
+    pub email: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub comments: Option<String>,
+}
+
+pub async fn update(
+    svc: &Services,
+    account_id: i64,
+    user_id: i64,
+    changes: UserChanges,
+) -> Result<ram_user::Model, DomainError> {
+    let display_name = changes.display_name.trim().to_owned();
+    validate_display_name(&display_name)?;
+    let email = present(changes.email).map(|e| e.to_ascii_lowercase());
+    if let Some(email) = &email {
+        validate_email(email)?;
+    }
+    let mobile_phone = present(changes.mobile_phone);
+    if let Some(phone) = &mobile_phone {
+        validate_mobile_phone(phone)?;
+    }
+    let comments = present(changes.comments);
+    if let Some(comments) = &comments {
+        validate_comments(comments)?;
+    }
+    let mut user: ram_user::ActiveModel = find_by_id(svc, account_id, user_id).await?.into();
+    user.display_name = Set(display_name);
+    user.email = Set(email);
+    user.mobile_phone = Set(mobile_phone);
+    user.comments = Set(comments);
+    user.updated_at = Set(svc.clock.now());
+    Ok(user.update(&svc.db).await?)
+}
+
+/// Users whose logon or display name contains `query` (case-insensitive), or, when `query` is an
+/// AccessKey ID of this account, the user that owns it: how an administrator finds a key's owner.
+pub async fn search(
+    svc: &Services,
+    account_id: i64,
+    query: &str,
+    max_items: u64,
+) -> Result<Vec<ram_user::Model>, DomainError> {
+    let query = query.trim();
+    if query.starts_with(crate::access_keys::ACCESS_KEY_ID_PREFIX) {
+        let owner = access_key::Entity::find_by_id(query.to_owned())
+            .filter(access_key::Column::AccountId.eq(account_id))
+            .one(&svc.db)
+            .await?
+            .and_then(|key| key.user_id);
+        if let Some(user_id) = owner {
+            return Ok(ram_user::Entity::find_by_id(user_id)
+                .filter(live_in(account_id))
+                .all(&svc.db)
+                .await?);
+        }
+    }
+    // LIKE with the query's own wildcards escaped, on lower-cased names (PostgreSQL's LIKE is
+    // case-sensitive, SQLite's is not).
+    let escaped = query
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let lower =
+        |column: ram_user::Column| Expr::expr(Func::lower(Expr::col((ram_user::Entity, column))));
+    Ok(ram_user::Entity::find()
+        .filter(live_in(account_id))
+        .filter(
+            Condition::any()
+                .add(
+                    lower(ram_user::Column::Name).like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    lower(ram_user::Column::DisplayName).like(LikeExpr::new(pattern).escape('\\')),
+                ),
+        )
+        .order_by_asc(ram_user::Column::Id)
+        .limit(max_items)
+        .all(&svc.db)
+        .await?)
+}
+
+/// What happens to a user's keys when it is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserKeys {
+    /// The console: the keys go to the recycle bin with the user.
+    RecycleWithUser,
+    /// The RAM API's DeleteUser: refused while the user has keys.
+    MustHaveNone,
+}
+
+/// Moves a user, and with it its keys, to the recycle bin for 30 days. Its keys stop working at once.
+pub async fn delete(
+    svc: &Services,
+    account_id: i64,
+    user_id: i64,
+    keys: UserKeys,
+) -> Result<(), DomainError> {
+    let now = svc.clock.now();
+    let txn = svc.db.begin().await?;
+    let recycled = ram_user::Entity::update_many()
+        .col_expr(ram_user::Column::RecycledAt, Expr::value(now))
+        .col_expr(ram_user::Column::AccessKeyCount, Expr::value(0))
+        .filter(ram_user::Column::Id.eq(user_id))
+        .filter(live_in(account_id))
+        .exec(&txn)
+        .await?;
+    if recycled.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(user_not_found());
+    }
+    let live_keys = Condition::all()
+        .add(access_key::Column::UserId.eq(user_id))
+        .add(access_key::Column::RecycledAt.is_null());
+    let has_keys = access_key::Entity::find()
+        .filter(live_keys.clone())
+        .count(&txn)
+        .await?
+        > 0;
+    if keys == UserKeys::MustHaveNone && has_keys {
+        txn.rollback().await?;
+        return Err(DomainError::Conflict(
+            "The user still has AccessKey pairs. Delete them before deleting the user.".to_owned(),
+        ));
+    }
+    access_key::Entity::update_many()
+        .col_expr(access_key::Column::RecycledAt, Expr::value(now))
+        .col_expr(access_key::Column::RecycledWithUser, Expr::value(true))
+        .filter(live_keys)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A deleted user waiting in the recycle bin.
+pub struct RecycledUser {
+    pub user: ram_user::Model,
+    pub recycled_at: DateTime<Utc>,
+    pub delete_date: DateTime<Utc>,
+    pub access_key_ids: Vec<String>,
+}
+
+pub async fn recycle_bin(
+    svc: &Services,
+    account_id: i64,
+) -> Result<Vec<RecycledUser>, DomainError> {
+    let users = ram_user::Entity::find()
+        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(ram_user::Column::RecycledAt.is_not_null())
+        .order_by_desc(ram_user::Column::RecycledAt)
+        .all(&svc.db)
+        .await?;
+    let keys = access_key::Entity::find()
+        .filter(access_key::Column::UserId.is_in(users.iter().map(|u| u.id)))
+        .filter(access_key::Column::RecycledWithUser.eq(true))
+        .all(&svc.db)
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter_map(|user| {
+            let recycled_at = user.recycled_at?;
+            let access_key_ids = keys
+                .iter()
+                .filter(|k| k.user_id == Some(user.id))
+                .map(|k| k.access_key_id.clone())
+                .collect();
+            Some(RecycledUser {
+                user,
+                recycled_at,
+                delete_date: purge_date(recycled_at),
+                access_key_ids,
+            })
+        })
+        .collect())
+}
+
+/// Brings a deleted user back, with the keys it had when it was deleted.
+pub async fn restore(svc: &Services, account_id: i64, user_id: i64) -> Result<(), DomainError> {
+    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
+    let txn = svc.db.begin().await?;
+    let restored = ram_user::Entity::update_many()
+        .col_expr(
+            ram_user::Column::RecycledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(ram_user::Column::Id.eq(user_id))
+        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(ram_user::Column::RecycledAt.gt(cutoff))
+        .exec(&txn)
+        .await?;
+    if restored.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(DomainError::NotFound(
+            "The user is not in the recycle bin.".to_owned(),
+        ));
+    }
+    let keys = access_key::Entity::update_many()
+        .col_expr(
+            access_key::Column::RecycledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(access_key::Column::RecycledWithUser, Expr::value(false))
+        .filter(access_key::Column::UserId.eq(user_id))
+        .filter(access_key::Column::RecycledWithUser.eq(true))
+        .exec(&txn)
+        .await?;
+    ram_user::Entity::update_many()
+        .col_expr(
+            ram_user::Column::AccessKeyCount,
+            Expr::value(keys.rows_affected as i32),
+        )
+        .filter(ram_user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a recycled user for good now, with all its keys; their IDs are retired.
+pub async fn delete_permanently(
+    svc: &Services,
+    account_id: i64,
+    user_id: i64,
+) -> Result<(), DomainError> {
+    let in_bin = ram_user::Entity::find_by_id(user_id)
+        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(ram_user::Column::RecycledAt.is_not_null())
+        .count(&svc.db)
+        .await?;
+    if in_bin == 0 {
+        return Err(DomainError::NotFound(
+            "The user is not in the recycle bin.".to_owned(),
+        ));
+    }
+    purge(svc, user_id).await
+}
+
+/// Purges every recycled user whose 30 days are over, with its keys; returns how many users.
+pub async fn purge_due(svc: &Services) -> Result<u64, DomainError> {
+    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
+    let due: Vec<i64> = ram_user::Entity::find()
+        .select_only()
+        .column(ram_user::Column::Id)
+        .filter(ram_user::Column::RecycledAt.lte(cutoff))
+        .into_tuple()
+        .all(&svc.db)
+        .await?;
+    for user_id in &due {
+        purge(svc, *user_id).await?;
+    }
+    Ok(due.len() as u64)
+}
+
+async fn purge(svc: &Services, user_id: i64) -> Result<(), DomainError> {
+    let now = svc.clock.now();
+    let txn = svc.db.begin().await?;
+    let key_ids: Vec<String> = access_key::Entity::find()
+        .select_only()
+        .column(access_key::Column::AccessKeyId)
+        .filter(access_key::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for access_key_id in &key_ids {
+        crate::access_keys::retire(&txn, access_key_id, now).await?;
+    }
+    access_key::Entity::delete_many()
+        .filter(access_key::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    ram_user::Entity::delete_by_id(user_id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn user_not_found() -> DomainError {
+    DomainError::NotFound("The user does not exist.".to_owned())
+}
 /// Sets (or, with `None`, removes) the user's console sign-in password.
 pub async fn set_console_password(
     svc: &Services,
@@ -152,7 +472,7 @@ pub async fn set_console_password(
         .col_expr(ram_user::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(ram_user::Column::UpdatedAt, Expr::value(svc.clock.now()))
         .filter(ram_user::Column::Id.eq(user_id))
-        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(live_in(account_id))
         .exec(&svc.db)
         .await?;
     if updated.rows_affected == 0 {
@@ -174,7 +494,7 @@ pub async fn list(
     after: Option<i64>,
     max_items: u64,
 ) -> Result<UserPage, DomainError> {
-    let mut query = ram_user::Entity::find().filter(ram_user::Column::AccountId.eq(account_id));
+    let mut query = ram_user::Entity::find().filter(live_in(account_id));
     if let Some(after) = after {
         query = query.filter(ram_user::Column::Id.gt(after));
     }
@@ -194,7 +514,7 @@ pub async fn list(
 
 pub async fn count(svc: &Services, account_id: i64) -> Result<u64, DomainError> {
     Ok(ram_user::Entity::find()
-        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(live_in(account_id))
         .count(&svc.db)
         .await?)
 }

@@ -27,6 +27,8 @@ pub struct Model {
     pub last_used_service: Option<String>,
     pub last_used_ip: Option<String>,
     pub recycled_at: Option<DateTimeUtc>,
+    /// Recycled because its user was; restoring the user restores it.
+    pub recycled_with_user: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
