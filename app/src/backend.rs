@@ -25,27 +25,50 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError>;
     async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError>;
 
-    async fn list_access_keys(&self, session: &Session) -> Result<AccessKeyList, ConsoleError>;
+    // AccessKeys: `user` None is the account's own keys; Some(name) a RAM user's.
+    async fn list_access_keys(
+        &self,
+        session: &Session,
+        user: Option<String>,
+    ) -> Result<AccessKeyList, ConsoleError>;
     async fn send_verification_code(
         &self,
         session: &Session,
+        user: Option<String>,
     ) -> Result<VerificationSent, ConsoleError>;
     async fn create_access_key(
         &self,
         session: &Session,
+        user: Option<String>,
         verification_code: String,
     ) -> Result<NewAccessKey, ConsoleError>;
     async fn set_access_key_status(
         &self,
         session: &Session,
+        user: Option<String>,
         access_key_id: String,
         status: AccessKeyStatus,
     ) -> Result<(), ConsoleError>;
     async fn delete_access_key(
         &self,
         session: &Session,
+        user: Option<String>,
         access_key_id: String,
     ) -> Result<(), ConsoleError>;
+
+    // RAM users.
+    async fn list_users(
+        &self,
+        session: &Session,
+        query: String,
+        marker: Option<i64>,
+    ) -> Result<UserList, ConsoleError>;
+    async fn create_user(
+        &self,
+        session: &Session,
+        form: NewUserForm,
+    ) -> Result<UserRow, ConsoleError>;
+    async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError>;
 }
 
 pub type SharedBackend = Arc<dyn ConsoleBackend>;

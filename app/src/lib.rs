@@ -16,8 +16,8 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
-    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage, ram_users::RamUsersPage,
-    setup::SetupPage, sign_in::SignInPage,
+    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage, setup::SetupPage,
+    sign_in::SignInPage, user::UserPage, users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,7 +53,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<HomePage>::new()}/>
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
-                    <Route path=path!("ram/users") view={Lazy::<RamUsersPage>::new()}/>
+                    <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
+                    <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

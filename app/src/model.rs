@@ -44,12 +44,57 @@ pub struct AccessKeyList {
     pub keys: Vec<AccessKeyRow>,
     /// How many keys this owner may hold at once.
     pub limit: u32,
+    /// The viewer may create, disable, enable and delete these keys (not only look).
+    pub can_manage: bool,
+    /// A RAM user's deleted key goes to the recycle bin; the account's own is deleted for good.
+    pub delete_recycles: bool,
 }
 
 impl AccessKeyList {
     pub fn at_limit(&self) -> bool {
         self.keys.len() as u32 >= self.limit
     }
+}
+
+/// A row of the Users page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub name: String,
+    /// `name@alias.onaliyun.com`.
+    pub logon_name: String,
+    pub display_name: String,
+    pub created: String,
+    pub last_login: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserList {
+    pub users: Vec<UserRow>,
+    /// Where the next page starts, if there is one.
+    pub next_marker: Option<i64>,
+    pub can_manage: bool,
+}
+
+/// A user's page: Basic Information.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub row: UserRow,
+    pub email: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub comments: Option<String>,
+    pub has_console_password: bool,
+}
+
+/// The Create User form; empty optional fields mean "not set".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserForm {
+    pub name: String,
+    pub display_name: String,
+    pub email: String,
+    pub mobile_phone: String,
+    pub comments: String,
+    /// Empty: the user cannot sign in to the console.
+    pub console_password: String,
 }
 
 /// The create response: the only place a secret ever travels.

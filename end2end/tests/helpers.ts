@@ -63,3 +63,20 @@ export async function openAccountAccessKeys(page: Page) {
   await note.getByRole("button", { name: "Use Current AccessKey Pair" }).click();
   await expect(page.getByRole("heading", { name: "AccessKey Management" })).toBeVisible();
 }
+
+/** Create AccessKey → Phone Verification with the code from the log → the new pair; leaves the
+ * Create AccessKey dialog open. */
+export async function createAccessKey(page: Page, server: Server): Promise<{ id: string; secret: string }> {
+  await page.getByRole("button", { name: "Create AccessKey" }).click();
+  const verify = page.getByRole("dialog", { name: "Phone Verification" });
+  const before = codesInLog(server, owner.phone).length;
+  await verify.getByRole("button", { name: "Send Code" }).click();
+  const code = await nextCode(server, owner.phone, before);
+  await verify.getByLabel("Verification Code").fill(code);
+  await verify.getByRole("button", { name: "OK" }).click();
+  const created = page.getByRole("dialog", { name: "Create AccessKey" });
+  await expect(created).toBeVisible();
+  const id = (await created.getByTestId("new-access-key-id").textContent())!.trim();
+  const secret = (await created.getByTestId("new-access-key-secret").textContent())!.trim();
+  return { id, secret };
+}

@@ -26,5 +26,6 @@ function server(name: string, port: number, extraEnv: Record<string, string> = {
 export const servers = {
   main: server("main", 3010),
   shortCodes: server("short-codes", 3011, { ACCESSKEY_VERIFICATION_CODE_TTL: "3" }),
+  ramUsers: server("ram-users", 3012),
 };
 export type Server = (typeof servers)[keyof typeof servers];

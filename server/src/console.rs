@@ -12,6 +12,8 @@ use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
+use crate::permissions::{self, Grants};
+use crate::ram_users::{self, NewRamUser};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
 use sea_orm::EntityTrait;
@@ -29,16 +31,60 @@ impl Console {
             .ok_or(ConsoleError::NotSignedIn)
     }
 
-    /// The account's own keys belong to the owner alone.
-    async fn account_keys(&self, session: &Session) -> Result<(Principal, KeyOwner), ConsoleError> {
-        match self.principal(session).await? {
-            principal @ Principal::Owner { account_id } => {
-                Ok((principal, KeyOwner::Account { account_id }))
+    /// Whose keys a request is about (`None`: the account's own), checked against what the caller
+    /// may see or, with `change`, change.
+    async fn key_owner(
+        &self,
+        session: &Session,
+        user: Option<String>,
+        change: bool,
+    ) -> Result<(Principal, KeyOwner, Grants), ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        let account_id = principal.account_id();
+        let owner = match user {
+            None => {
+                Grants::require(
+                    grants.is_owner,
+                    "Only the account owner can manage the account's own AccessKey pairs.",
+                )?;
+                KeyOwner::Account { account_id }
             }
-            Principal::RamUser { .. } => Err(ConsoleError::NoPermission(
-                "Only the account owner can manage the account's own AccessKey pairs.".to_owned(),
-            )),
+            Some(name) => {
+                let user = ram_users::find(&self.0, account_id, &name).await?;
+                let allowed = if change {
+                    grants.may_manage_keys_of(user.id)
+                } else {
+                    grants.may_view_keys_of(user.id)
+                };
+                Grants::require(
+                    allowed,
+                    "You do not have permission to manage this user's AccessKey pairs.",
+                )?;
+                KeyOwner::User {
+                    account_id,
+                    user_id: user.id,
+                }
+            }
+        };
+        Ok((principal, owner, grants))
+    }
+
+    async fn user_row(&self, user: ram_user::Model, alias: &str) -> UserRow {
+        UserRow {
+            logon_name: identity::ram_logon_name(&user.name, alias),
+            name: user.name,
+            display_name: user.display_name,
+            created: format_time(&user.created_at),
+            last_login: user.last_login_at.as_ref().map(format_time),
         }
+    }
+
+    async fn account_alias(&self, account_id: i64) -> Result<String, ConsoleError> {
+        Ok(identity::find_account(&self.0, account_id)
+            .await?
+            .map(|a| a.alias)
+            .unwrap_or_default())
     }
 
     /// A fresh session id at every sign-in, so a planted cookie never becomes signed in.
@@ -119,8 +165,12 @@ impl ConsoleBackend for Console {
         }))
     }
 
-    async fn list_access_keys(&self, session: &Session) -> Result<AccessKeyList, ConsoleError> {
-        let (_, owner) = self.account_keys(session).await?;
+    async fn list_access_keys(
+        &self,
+        session: &Session,
+        user: Option<String>,
+    ) -> Result<AccessKeyList, ConsoleError> {
+        let (_, owner, grants) = self.key_owner(session, user, false).await?;
         let now = self.0.clock.now();
         let keys = access_keys::list(&self.0, owner)
             .await?
@@ -133,17 +183,32 @@ impl ConsoleBackend for Console {
                 last_used: key.last_used_at.as_ref().map(format_time),
             })
             .collect();
+        let (limit, can_manage, delete_recycles) = match owner {
+            KeyOwner::Account { .. } => (
+                self.0.settings.max_account_access_keys,
+                grants.is_owner,
+                false,
+            ),
+            KeyOwner::User { user_id, .. } => (
+                access_keys::MAX_USER_ACCESS_KEYS,
+                grants.may_manage_keys_of(user_id),
+                true,
+            ),
+        };
         Ok(AccessKeyList {
             keys,
-            limit: self.0.settings.max_account_access_keys,
+            limit,
+            can_manage,
+            delete_recycles,
         })
     }
 
     async fn send_verification_code(
         &self,
         session: &Session,
+        user: Option<String>,
     ) -> Result<VerificationSent, ConsoleError> {
-        let (principal, owner) = self.account_keys(session).await?;
+        let (principal, owner, _) = self.key_owner(session, user, true).await?;
         access_keys::ensure_below_limit(&self.0, owner).await?;
         let sent = verification::send_code(&self.0, principal, Purpose::CreateAccessKey).await?;
         Ok(VerificationSent {
@@ -156,9 +221,10 @@ impl ConsoleBackend for Console {
     async fn create_access_key(
         &self,
         session: &Session,
+        user: Option<String>,
         verification_code: String,
     ) -> Result<NewAccessKey, ConsoleError> {
-        let (principal, owner) = self.account_keys(session).await?;
+        let (principal, owner, _) = self.key_owner(session, user, true).await?;
         access_keys::ensure_below_limit(&self.0, owner).await?;
         verification::consume_code(
             &self.0,
@@ -179,10 +245,11 @@ impl ConsoleBackend for Console {
     async fn set_access_key_status(
         &self,
         session: &Session,
+        user: Option<String>,
         access_key_id: String,
         status: AccessKeyStatus,
     ) -> Result<(), ConsoleError> {
-        let (_, owner) = self.account_keys(session).await?;
+        let (_, owner, _) = self.key_owner(session, user, true).await?;
         let status = match status {
             AccessKeyStatus::Active => Status::Active,
             AccessKeyStatus::Inactive => Status::Inactive,
@@ -193,12 +260,101 @@ impl ConsoleBackend for Console {
     async fn delete_access_key(
         &self,
         session: &Session,
+        user: Option<String>,
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
-        let (_, owner) = self.account_keys(session).await?;
+        let (_, owner, _) = self.key_owner(session, user, true).await?;
         Ok(access_keys::delete(&self.0, owner, &access_key_id).await?)
     }
+
+    async fn list_users(
+        &self,
+        session: &Session,
+        query: String,
+        marker: Option<i64>,
+    ) -> Result<UserList, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        Grants::require(
+            grants.view_users,
+            "You do not have permission to view RAM users.",
+        )?;
+        let account_id = principal.account_id();
+        let (users, next_marker) = if query.trim().is_empty() {
+            let page = ram_users::list(&self.0, account_id, marker, USERS_PER_PAGE).await?;
+            (page.users, page.next_marker)
+        } else {
+            (
+                ram_users::search(&self.0, account_id, &query, USERS_PER_PAGE).await?,
+                None,
+            )
+        };
+        let alias = self.account_alias(account_id).await?;
+        let mut rows = Vec::with_capacity(users.len());
+        for user in users {
+            rows.push(self.user_row(user, &alias).await);
+        }
+        Ok(UserList {
+            users: rows,
+            next_marker,
+            can_manage: grants.manage_users,
+        })
+    }
+
+    async fn create_user(
+        &self,
+        session: &Session,
+        form: NewUserForm,
+    ) -> Result<UserRow, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        Grants::require(
+            grants.manage_users,
+            "You do not have permission to create RAM users.",
+        )?;
+        let account_id = principal.account_id();
+        let password = Some(form.console_password).filter(|p| !p.is_empty());
+        if let Some(password) = &password {
+            // Checked before the user exists, so a bad password leaves nothing half-written.
+            identity::validate_password(password)?;
+        }
+        let new = NewRamUser {
+            name: form.name,
+            display_name: Some(form.display_name),
+            email: Some(form.email),
+            mobile_phone: Some(form.mobile_phone),
+            comments: Some(form.comments),
+        };
+        let user = ram_users::create(&self.0, account_id, new).await?;
+        if password.is_some() {
+            ram_users::set_console_password(&self.0, account_id, user.id, password).await?;
+        }
+        let alias = self.account_alias(account_id).await?;
+        Ok(self.user_row(user, &alias).await)
+    }
+
+    async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        let account_id = principal.account_id();
+        let user = ram_users::find(&self.0, account_id, &name).await?;
+        Grants::require(
+            grants.view_users || grants.user_id == Some(user.id),
+            "You do not have permission to view RAM users.",
+        )?;
+        let alias = self.account_alias(account_id).await?;
+        Ok(UserDetail {
+            email: user.email.clone(),
+            mobile_phone: user.mobile_phone.clone(),
+            comments: user.comments.clone(),
+            has_console_password: user.password_hash.is_some(),
+            row: self.user_row(user, &alias).await,
+        })
+    }
 }
+
+/// How many users one page of the Users table shows.
+const USERS_PER_PAGE: u64 = 50;
 
 /// How the console shows a time: UTC, to the second.
 fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {

@@ -1,3 +1,4 @@
+//! AccessKey server functions. `user`: None is the account's own keys, Some(name) a RAM user's.
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -6,36 +7,49 @@ use crate::error::ConsoleError;
 use crate::model::{AccessKeyList, AccessKeyStatus, NewAccessKey, VerificationSent};
 
 #[server(endpoint = "list_access_keys")]
-pub async fn list_access_keys() -> Result<AccessKeyList, ConsoleError> {
+pub async fn list_access_keys(user: Option<String>) -> Result<AccessKeyList, ConsoleError> {
     let (backend, session) = console()?;
-    backend.list_access_keys(&session).await
+    backend.list_access_keys(&session, user).await
 }
 
 #[server(endpoint = "send_verification_code")]
-pub async fn send_verification_code() -> Result<VerificationSent, ConsoleError> {
+pub async fn send_verification_code(
+    user: Option<String>,
+) -> Result<VerificationSent, ConsoleError> {
     let (backend, session) = console()?;
-    backend.send_verification_code(&session).await
+    backend.send_verification_code(&session, user).await
 }
 
 #[server(endpoint = "create_access_key")]
-pub async fn create_access_key(verification_code: String) -> Result<NewAccessKey, ConsoleError> {
+pub async fn create_access_key(
+    user: Option<String>,
+    verification_code: String,
+) -> Result<NewAccessKey, ConsoleError> {
     let (backend, session) = console()?;
-    backend.create_access_key(&session, verification_code).await
+    backend
+        .create_access_key(&session, user, verification_code)
+        .await
 }
 
 #[server(endpoint = "set_access_key_status")]
 pub async fn set_access_key_status(
+    user: Option<String>,
     access_key_id: String,
     status: AccessKeyStatus,
 ) -> Result<(), ConsoleError> {
     let (backend, session) = console()?;
     backend
-        .set_access_key_status(&session, access_key_id, status)
+        .set_access_key_status(&session, user, access_key_id, status)
         .await
 }
 
 #[server(endpoint = "delete_access_key")]
-pub async fn delete_access_key(access_key_id: String) -> Result<(), ConsoleError> {
+pub async fn delete_access_key(
+    user: Option<String>,
+    access_key_id: String,
+) -> Result<(), ConsoleError> {
     let (backend, session) = console()?;
-    backend.delete_access_key(&session, access_key_id).await
+    backend
+        .delete_access_key(&session, user, access_key_id)
+        .await
 }

@@ -1,3 +1,4 @@
 //! Server functions, grouped by domain. Each is one line of glue to [`crate::backend`].
 pub mod access_keys;
 pub mod session;
+pub mod users;

@@ -11,6 +11,8 @@ pub fn AccessKeyTable(
     on_set_status: Callback<(String, AccessKeyStatus)>,
     #[prop(into)] on_delete: Callback<AccessKeyRow>,
     #[prop(into)] busy: Signal<bool>,
+    /// Off for viewers who may only look (read-only administrators): no row actions.
+    can_manage: bool,
 ) -> impl IntoView {
     if keys.is_empty() {
         return view! {
@@ -45,22 +47,24 @@ pub fn AccessKeyTable(
                     <td>{key.created.clone()}</td>
                     <td>{key.last_used.clone().unwrap_or_else(|| "Never".to_owned())}</td>
                     <td class="row-actions">
-                        <button
-                            type="button"
-                            class="link-button"
-                            disabled=move || busy.get()
-                            on:click=move |_| on_set_status.run((id.clone(), toggle_to))
-                        >
-                            {toggle_label}
-                        </button>
-                        <button
-                            type="button"
-                            class="link-button danger"
-                            disabled=move || busy.get()
-                            on:click=move |_| on_delete.run(row.clone())
-                        >
-                            "Delete"
-                        </button>
+                        {can_manage.then(|| view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                disabled=move || busy.get()
+                                on:click=move |_| on_set_status.run((id.clone(), toggle_to))
+                            >
+                                {toggle_label}
+                            </button>
+                            <button
+                                type="button"
+                                class="link-button danger"
+                                disabled=move || busy.get()
+                                on:click=move |_| on_delete.run(row.clone())
+                            >
+                                "Delete"
+                            </button>
+                        })}
                     </td>
                 </tr>
             }

@@ -12,11 +12,15 @@ use crate::model::NewAccessKey;
 /// **Phone Verification**: send a code to the account's phone, enter it, and the key is created.
 #[component]
 pub fn PhoneVerificationDialog(
+    /// Whose key: None for the account's own, Some(name) for a RAM user's.
+    user: Option<String>,
     #[prop(into)] on_created: Callback<NewAccessKey>,
     #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let send = Action::new(|_: &()| send_verification_code());
-    let create = Action::new(|code: &String| create_access_key(code.clone()));
+    let user = StoredValue::new(user);
+    let send = Action::new(move |_: &()| send_verification_code(user.get_value()));
+    let create =
+        Action::new(move |code: &String| create_access_key(user.get_value(), code.clone()));
     let code = RwSignal::new(String::new());
     let resend_wait = RwSignal::new(0u32);
 

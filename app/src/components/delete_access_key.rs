@@ -9,6 +9,8 @@ use crate::model::AccessKeyRow;
 #[component]
 pub fn DeleteAccessKeyDialog(
     key: AccessKeyRow,
+    /// A RAM user's key goes to the recycle bin; the account's own is deleted for good.
+    recycles: bool,
     #[prop(into)] on_confirm: Callback<String>,
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] pending: Signal<bool>,
@@ -20,7 +22,11 @@ pub fn DeleteAccessKeyDialog(
         <Dialog title="Delete AccessKey" on_close=on_cancel>
             <p>
                 "Delete the AccessKey pair " <code>{key.access_key_id.clone()}</code> "? "
-                "It is deleted permanently and cannot be restored."
+                {if recycles {
+                    "It moves to the recycle bin and stops working at once; it can be restored there for 30 days."
+                } else {
+                    "It is deleted permanently and cannot be restored."
+                }}
             </p>
             <p class="detail">"Last used: " <span data-testid="delete-last-used">{last_used}</span></p>
             {key.used_recently.then(|| view! {

@@ -9,6 +9,9 @@ pub fn FormField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "")] autocomplete: &'static str,
     #[prop(default = "")] hint: &'static str,
+    /// May be left empty.
+    #[prop(optional)]
+    optional: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
@@ -20,7 +23,7 @@ pub fn FormField(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
-                required=true
+                required=!optional
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
             />

@@ -1,8 +1,10 @@
 //! Components, named for what a person sees.
+pub mod access_key_management;
 pub mod access_key_note;
 pub mod access_key_table;
 pub mod console_layout;
 pub mod create_access_key;
+pub mod create_user;
 pub mod delete_access_key;
 pub mod dialog;
 pub mod form_field;

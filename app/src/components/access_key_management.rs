@@ -1,0 +1,128 @@
+use leptos::prelude::*;
+
+use crate::api::access_keys::{delete_access_key, set_access_key_status};
+use crate::components::access_key_table::AccessKeyTable;
+use crate::components::create_access_key::{CreateAccessKeyDialog, PhoneVerificationDialog};
+use crate::components::delete_access_key::DeleteAccessKeyDialog;
+use crate::error::ConsoleError;
+use crate::model::{AccessKeyList, AccessKeyRow, AccessKeyStatus, NewAccessKey};
+
+/// Where the Create AccessKey flow is. The new secret lives only in `Created`, and only until the
+/// dialog closes.
+#[derive(Clone, Debug, PartialEq)]
+enum CreateFlow {
+    Closed,
+    Verifying,
+    Created(NewAccessKey),
+}
+
+/// An owner's AccessKeys: Create AccessKey (with verification), the table, and the dialogs.
+/// `user` None is the account's own keys; Some(name) a RAM user's.
+#[component]
+pub fn AccessKeyManagement(
+    keys: Resource<Result<AccessKeyList, ConsoleError>>,
+    user: Option<String>,
+) -> impl IntoView {
+    let user = StoredValue::new(user);
+    let flow = RwSignal::new(CreateFlow::Closed);
+    let deleting = RwSignal::new(None::<AccessKeyRow>);
+    let set_status = Action::new(move |(id, status): &(String, AccessKeyStatus)| {
+        set_access_key_status(user.get_value(), id.clone(), *status)
+    });
+    let delete = Action::new(move |id: &String| delete_access_key(user.get_value(), id.clone()));
+    let recycles = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        if set_status.value().get().is_some() {
+            keys.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            deleting.set(None);
+            keys.refetch();
+        }
+    });
+    let status_error = move || {
+        set_status
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    let busy = Signal::derive(move || set_status.pending().get() || delete.pending().get());
+
+    view! {
+        <p class="form-error" role="alert">{status_error}</p>
+        <Transition fallback=|| view! { <p class="page-loading">"Loading AccessKey pairs…"</p> }>
+            {move || Suspend::new(async move {
+                match keys.await {
+                    Ok(list) => {
+                        let at_limit = list.at_limit();
+                        recycles.set(list.delete_recycles);
+                        let limit_note = if list.delete_recycles {
+                            "A RAM user can have at most two AccessKey pairs. Delete one it no longer uses to create another.".to_owned()
+                        } else {
+                            format!("An account can have at most {} AccessKey pairs. Delete one you no longer use to create another.", list.limit)
+                        };
+                        view! {
+                            {list.can_manage.then(|| view! {
+                                <div class="toolbar">
+                                    <button
+                                        type="button"
+                                        class="button primary"
+                                        disabled=at_limit
+                                        on:click=move |_| flow.set(CreateFlow::Verifying)
+                                    >
+                                        "Create AccessKey"
+                                    </button>
+                                    {at_limit.then(|| view! { <span class="toolbar-note">{limit_note}</span> })}
+                                </div>
+                            })}
+                            <AccessKeyTable
+                                keys=list.keys
+                                can_manage=list.can_manage
+                                on_set_status=move |change: (String, AccessKeyStatus)| { set_status.dispatch(change); }
+                                on_delete=move |key: AccessKeyRow| {
+                                    delete.value().set(None);
+                                    deleting.set(Some(key));
+                                }
+                                busy
+                            />
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || match flow.get() {
+            CreateFlow::Closed => ().into_any(),
+            CreateFlow::Verifying => view! {
+                <PhoneVerificationDialog
+                    user=user.get_value()
+                    on_created=move |key| {
+                        flow.set(CreateFlow::Created(key));
+                        keys.refetch();
+                    }
+                    on_cancel=move |_| flow.set(CreateFlow::Closed)
+                />
+            }
+            .into_any(),
+            CreateFlow::Created(key) => view! {
+                <CreateAccessKeyDialog key on_close=move |_| flow.set(CreateFlow::Closed)/>
+            }
+            .into_any(),
+        }}
+        {move || deleting.get().map(|key| view! {
+            <DeleteAccessKeyDialog
+                key
+                recycles=recycles.get_untracked()
+                on_confirm=move |id| { delete.dispatch(id); }
+                on_cancel=move |_| deleting.set(None)
+                pending=delete.pending()
+                error=Signal::derive(move || delete.value().get().and_then(Result::err))
+            />
+        })}
+    }
+}

@@ -1,0 +1,72 @@
+import * as fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import { servers } from "./servers";
+import { createAccessKey, open, setUp } from "./helpers";
+
+const server = servers.ramUsers;
+const ID = /^LTAI[0-9A-Za-z]{20}$/;
+
+test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted one is recycled; search finds the owner", async ({
+  page,
+}) => {
+  await setUp(page, server);
+
+  // Note dialog → Use AccessKey Pair of RAM User → Identities > Users.
+  await page.getByRole("button", { name: "Account menu" }).hover();
+  await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
+  await page.getByRole("dialog", { name: "Note" }).getByRole("button", { name: "Use AccessKey Pair of RAM User" }).click();
+  await expect(page).toHaveURL(/\/ram\/users$/);
+  await expect(page.getByText("No RAM users yet.")).toBeVisible();
+
+  // Create User, with the rule shown next to the field first.
+  await page.getByRole("button", { name: "Create User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create User" });
+  await dialog.getByLabel("Logon name").fill("ci bot");
+  await dialog.getByRole("button", { name: "OK" }).click();
+  await expect(dialog.getByText("The logon name can contain only letters")).toBeVisible();
+  await dialog.getByLabel("Logon name").fill("ci-bot");
+  await dialog.getByLabel("Display name").fill("CI robot");
+  await dialog.getByRole("button", { name: "OK" }).click();
+  await expect(dialog).toBeHidden();
+
+  // The user's page → Authentication → User AccessKeys.
+  await page.getByRole("link", { name: "ci-bot@acme.onaliyun.com" }).click();
+  await expect(page.getByRole("heading", { name: "ci-bot@acme.onaliyun.com" })).toBeVisible();
+  await expect(page.getByRole("tabpanel", { name: "Basic Information" })).toContainText("CI robot");
+  await page.getByRole("tab", { name: "Authentication" }).click();
+  const panel = page.getByRole("tabpanel", { name: "Authentication" });
+  await expect(panel.getByRole("heading", { name: "User AccessKeys" })).toBeVisible();
+
+  const first = await createAccessKey(page, server);
+  expect(first.id).toMatch(ID);
+  const created = page.getByRole("dialog", { name: "Create AccessKey" });
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    created.getByRole("button", { name: "Download CSV File" }).click(),
+  ]);
+  expect(fs.readFileSync((await download.path())!, "utf8")).toBe(`AccessKey ID,AccessKey Secret\n${first.id},${first.secret}\n`);
+  await created.getByRole("button", { name: "Close", exact: true }).click();
+
+  const second = await createAccessKey(page, server);
+  await created.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(panel.locator("tr[data-access-key-id]")).toHaveCount(2);
+
+  // A third is refused in the UI, with the reason.
+  await expect(panel.getByRole("button", { name: "Create AccessKey" })).toBeDisabled();
+  await expect(panel).toContainText("A RAM user can have at most two AccessKey pairs.");
+
+  // Delete one: it goes to the recycle bin.
+  await panel.locator(`tr[data-access-key-id="${second.id}"]`).getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete AccessKey" });
+  await expect(confirm).toContainText("moves to the recycle bin");
+  await confirm.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(panel.locator("tr[data-access-key-id]")).toHaveCount(1);
+  await expect(panel.getByRole("button", { name: "Create AccessKey" })).toBeEnabled();
+
+  // Searching the Users page for an AccessKey ID finds its user.
+  await open(page, `${server.url}/ram/users?q=${first.id}`);
+  await expect(page.locator("tr[data-user]")).toHaveCount(1);
+  await expect(page.locator("tr[data-user]")).toContainText("ci-bot@acme.onaliyun.com");
+  await open(page, `${server.url}/ram/users?q=LTAI00000000000000000000`);
+  await expect(page.getByText("No user matches")).toBeVisible();
+});
