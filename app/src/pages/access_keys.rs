@@ -7,21 +7,19 @@ use crate::components::access_key_management::AccessKeyManagement;
 use crate::error::ConsoleError;
 use crate::model::AccessKeyList;
 
-/// The account's own AccessKey pairs ("Use Current AccessKey Pair"). A lazy route: the page and
-/// its dialogs are a wasm chunk of their own, loaded alongside the key list.
-pub struct AccessKeysPage {
-    keys: Resource<Result<AccessKeyList, ConsoleError>>,
-}
+/// The account's own AccessKey pairs ("Use Current AccessKey Pair"). A lazy route: the page, its
+/// dialogs and its data loading are a wasm chunk of their own, outside the main module.
+pub struct AccessKeysPage;
 
 #[lazy_route]
 impl LazyRoute for AccessKeysPage {
     fn data() -> Self {
-        Self {
-            keys: Resource::new(|| (), |_| list_access_keys(None)),
-        }
+        Self
     }
 
-    fn view(this: Self) -> AnyView {
+    fn view(_this: Self) -> AnyView {
+        let keys: Resource<Result<AccessKeyList, ConsoleError>> =
+            Resource::new(|| (), |_| list_access_keys(None));
         view! {
             <Title text="AccessKey Management"/>
             <h1>"AccessKey Management"</h1>
@@ -30,7 +28,7 @@ impl LazyRoute for AccessKeysPage {
                  We recommend that you use the AccessKey pair of a RAM user to call API operations. "
                 <a href="/ram/users">"Use AccessKey Pair of RAM User"</a>
             </div>
-            <AccessKeyManagement keys=this.keys user=None/>
+            <AccessKeyManagement keys user=None/>
         }
         .into_any()
     }

@@ -10,26 +10,21 @@ use crate::error::ConsoleError;
 use crate::model::{AccessKeyList, UserDetail};
 
 /// One RAM user: Basic Information, and Authentication with the User AccessKeys.
-pub struct UserPage {
-    name: Memo<String>,
-    user: Resource<Result<UserDetail, ConsoleError>>,
-    keys: Resource<Result<AccessKeyList, ConsoleError>>,
-}
+/// Its data loads inside the lazy view, so none of this page's code sits in the main module.
+pub struct UserPage;
 
 #[lazy_route]
 impl LazyRoute for UserPage {
     fn data() -> Self {
-        let params = use_params_map();
-        let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());
-        Self {
-            name,
-            user: Resource::new(move || name.get(), get_user),
-            keys: Resource::new(move || name.get(), |name| list_access_keys(Some(name))),
-        }
+        Self
     }
 
-    fn view(this: Self) -> AnyView {
-        view! { <User name=this.name user=this.user keys=this.keys/> }.into_any()
+    fn view(_this: Self) -> AnyView {
+        let params = use_params_map();
+        let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());
+        let user = Resource::new(move || name.get(), get_user);
+        let keys = Resource::new(move || name.get(), |name| list_access_keys(Some(name)));
+        view! { <User name user keys/> }.into_any()
     }
 }
 
