@@ -69,6 +69,23 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         form: NewUserForm,
     ) -> Result<UserRow, ConsoleError>;
     async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError>;
+    /// Moves the user, with its keys, to the recycle bin.
+    async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError>;
+
+    // The recycle bin.
+    async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;
+    async fn restore_access_key(
+        &self,
+        session: &Session,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError>;
+    async fn purge_access_key(
+        &self,
+        session: &Session,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError>;
+    async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError>;
+    async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError>;
 }
 
 pub type SharedBackend = Arc<dyn ConsoleBackend>;

@@ -16,8 +16,9 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
-    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage, setup::SetupPage,
-    sign_in::SignInPage, user::UserPage, users::UsersPage,
+    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage,
+    recycle_bin::RecycleBinPage, setup::SetupPage, sign_in::SignInPage, user::UserPage,
+    users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
                     <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
+                    <Route path=path!("ram/recycle-bin") view={Lazy::<RecycleBinPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -83,6 +83,8 @@ pub struct UserDetail {
     pub mobile_phone: Option<String>,
     pub comments: Option<String>,
     pub has_console_password: bool,
+    /// The viewer may change this user (and delete it).
+    pub can_manage: bool,
 }
 
 /// The Create User form; empty optional fields mean "not set".
@@ -95,6 +97,34 @@ pub struct NewUserForm {
     pub comments: String,
     /// Empty: the user cannot sign in to the console.
     pub console_password: String,
+}
+
+/// The Recycle Bin page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecycleBin {
+    pub keys: Vec<RecycledKeyRow>,
+    pub users: Vec<RecycledUserRow>,
+    pub can_manage: bool,
+}
+
+/// A RAM user's key deleted on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecycledKeyRow {
+    pub access_key_id: String,
+    pub user_name: String,
+    pub deleted: String,
+    /// When it is purged for good (30 days after deletion).
+    pub purged: String,
+}
+
+/// A deleted RAM user, with the keys it had.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecycledUserRow {
+    pub user_id: i64,
+    pub name: String,
+    pub access_key_ids: Vec<String>,
+    pub deleted: String,
+    pub purged: String,
 }
 
 /// The create response: the only place a secret ever travels.

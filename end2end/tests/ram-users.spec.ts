@@ -63,10 +63,40 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await expect(panel.locator("tr[data-access-key-id]")).toHaveCount(1);
   await expect(panel.getByRole("button", { name: "Create AccessKey" })).toBeEnabled();
 
+  // The Recycle Bin lists it with its user, deleted now and purged 30 days later; Restore brings it back.
+  await page.getByRole("link", { name: "Recycle Bin" }).click();
+  const recycled = page.locator(`tr[data-access-key-id="${second.id}"]`);
+  await expect(recycled).toContainText("ci-bot");
+  const [deleted, purged] = (await recycled.locator("td").allTextContents()).slice(2, 4);
+  const day = 24 * 3600 * 1000;
+  const utc = (text: string) => Date.parse(text.replace(" UTC", "Z").replace(" ", "T"));
+  expect(utc(purged) - utc(deleted)).toBe(30 * day);
+  await recycled.getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByText("No AccessKeys in the recycle bin.")).toBeVisible();
+  await open(page, `${server.url}/ram/users/ci-bot`);
+  await page.getByRole("tab", { name: "Authentication" }).click();
+  await expect(page.locator(`tr[data-access-key-id="${second.id}"]`)).toContainText("Active");
+  await expect(page.locator("tr[data-access-key-id]")).toHaveCount(2);
+
   // Searching the Users page for an AccessKey ID finds its user.
   await open(page, `${server.url}/ram/users?q=${first.id}`);
   await expect(page.locator("tr[data-user]")).toHaveCount(1);
   await expect(page.locator("tr[data-user]")).toContainText("ci-bot@acme.onaliyun.com");
   await open(page, `${server.url}/ram/users?q=LTAI00000000000000000000`);
   await expect(page.getByText("No user matches")).toBeVisible();
+
+  // Deleting the user moves it, with its keys, to the recycle bin; restoring it brings both back.
+  await open(page, `${server.url}/ram/users/ci-bot`);
+  await page.getByRole("button", { name: "Delete User" }).click();
+  await page.getByRole("dialog", { name: "Delete User" }).getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page).toHaveURL(/\/ram\/users$/);
+  await expect(page.getByText("No RAM users yet.")).toBeVisible();
+  await open(page, `${server.url}/ram/recycle-bin`);
+  const deletedUser = page.locator('tr[data-user="ci-bot"]');
+  await expect(deletedUser).toContainText(first.id);
+  await expect(deletedUser).toContainText(second.id);
+  await deletedUser.getByRole("button", { name: "Restore" }).click();
+  await expect(page.getByText("No users in the recycle bin.")).toBeVisible();
+  await open(page, `${server.url}/ram/users?q=${second.id}`);
+  await expect(page.locator("tr[data-user]")).toContainText("ci-bot@acme.onaliyun.com");
 });

@@ -13,7 +13,7 @@ use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
 use crate::permissions::{self, Grants};
-use crate::ram_users::{self, NewRamUser};
+use crate::ram_users::{self, NewRamUser, UserKeys};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
 use sea_orm::EntityTrait;
@@ -68,6 +68,17 @@ impl Console {
             }
         };
         Ok((principal, owner, grants))
+    }
+
+    /// The caller's account, when it may manage RAM users (and so the recycle bin).
+    async fn managing_users(&self, session: &Session) -> Result<(i64, Grants), ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        Grants::require(
+            grants.manage_users,
+            "You do not have permission to manage RAM users.",
+        )?;
+        Ok((principal.account_id(), grants))
     }
 
     async fn user_row(&self, user: ram_user::Model, alias: &str) -> UserRow {
@@ -348,8 +359,79 @@ impl ConsoleBackend for Console {
             mobile_phone: user.mobile_phone.clone(),
             comments: user.comments.clone(),
             has_console_password: user.password_hash.is_some(),
+            can_manage: grants.manage_users,
             row: self.user_row(user, &alias).await,
         })
+    }
+
+    async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        let user = ram_users::find(&self.0, account_id, &name).await?;
+        Ok(ram_users::delete(&self.0, account_id, user.id, UserKeys::RecycleWithUser).await?)
+    }
+
+    async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        Grants::require(
+            grants.view_users,
+            "You do not have permission to view the recycle bin.",
+        )?;
+        let account_id = principal.account_id();
+        let keys = access_keys::recycle_bin(&self.0, account_id)
+            .await?
+            .into_iter()
+            .map(|k| RecycledKeyRow {
+                access_key_id: k.key.access_key_id,
+                user_name: k.user_name,
+                deleted: format_time(&k.recycled_at),
+                purged: format_time(&k.delete_date),
+            })
+            .collect();
+        let users = ram_users::recycle_bin(&self.0, account_id)
+            .await?
+            .into_iter()
+            .map(|u| RecycledUserRow {
+                user_id: u.user.id,
+                name: u.user.name,
+                access_key_ids: u.access_key_ids,
+                deleted: format_time(&u.recycled_at),
+                purged: format_time(&u.delete_date),
+            })
+            .collect();
+        Ok(RecycleBin {
+            keys,
+            users,
+            can_manage: grants.manage_users,
+        })
+    }
+
+    async fn restore_access_key(
+        &self,
+        session: &Session,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        Ok(access_keys::restore(&self.0, account_id, &access_key_id).await?)
+    }
+
+    async fn purge_access_key(
+        &self,
+        session: &Session,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        Ok(access_keys::delete_from_recycle_bin(&self.0, account_id, &access_key_id).await?)
+    }
+
+    async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        Ok(ram_users::restore(&self.0, account_id, user_id).await?)
+    }
+
+    async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        Ok(ram_users::delete_permanently(&self.0, account_id, user_id).await?)
     }
 }
 

@@ -1,4 +1,5 @@
 //! Server functions, grouped by domain. Each is one line of glue to [`crate::backend`].
 pub mod access_keys;
+pub mod recycle_bin;
 pub mod session;
 pub mod users;

@@ -23,3 +23,9 @@ pub async fn get_user(name: String) -> Result<UserDetail, ConsoleError> {
     let (backend, session) = console()?;
     backend.get_user(&session, name).await
 }
+
+#[server(endpoint = "delete_user")]
+pub async fn delete_user(name: String) -> Result<(), ConsoleError> {
+    let (backend, session) = console()?;
+    backend.delete_user(&session, name).await
+}

@@ -58,6 +58,7 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
             <a href="/" class="brand">"AccessKey Console"</a>
             <nav class="top-nav" aria-label="Console">
                 <a href="/ram/users">"RAM Users"</a>
+                <a href="/ram/recycle-bin">"Recycle Bin"</a>
             </nav>
             <div
                 class="avatar-area"

@@ -2,6 +2,7 @@
 pub mod access_key_management;
 pub mod access_key_note;
 pub mod access_key_table;
+pub mod confirm;
 pub mod console_layout;
 pub mod create_access_key;
 pub mod create_user;

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::access_keys::list_access_keys;
-use crate::api::users::get_user;
+use crate::api::users::{delete_user, get_user};
 use crate::components::access_key_management::AccessKeyManagement;
+use crate::components::confirm::ConfirmDialog;
 use crate::error::ConsoleError;
 use crate::model::{AccessKeyList, UserDetail};
 
@@ -41,6 +42,14 @@ fn User(
     keys: Resource<Result<AccessKeyList, ConsoleError>>,
 ) -> impl IntoView {
     let tab = RwSignal::new(Tab::BasicInformation);
+    let confirming_delete = RwSignal::new(false);
+    let delete = Action::new(|name: &String| delete_user(name.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/ram/users", Default::default());
+        }
+    });
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
             <button
@@ -63,7 +72,14 @@ fn User(
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(user) => view! {
-                        <h1>{user.row.logon_name.clone()}</h1>
+                        <div class="page-header">
+                            <h1>{user.row.logon_name.clone()}</h1>
+                            {user.can_manage.then(|| view! {
+                                <button type="button" class="button" on:click=move |_| confirming_delete.set(true)>
+                                    "Delete User"
+                                </button>
+                            })}
+                        </div>
                         <div class="tabs" role="tablist">
                             {tab_button(Tab::BasicInformation, "Basic Information")}
                             {tab_button(Tab::Authentication, "Authentication")}
@@ -83,6 +99,21 @@ fn User(
                 }
             })}
         </Suspense>
+        <Show when=move || confirming_delete.get()>
+            <ConfirmDialog
+                title="Delete User"
+                message=format!(
+                    "Delete the user {}? It moves to the recycle bin with its AccessKeys, which stop working \
+                     at once. You can restore it there for 30 days.",
+                    name.get_untracked()
+                )
+                confirm_label="Delete"
+                on_confirm=move |_| { delete.dispatch(name.get_untracked()); }
+                on_cancel=move |_| confirming_delete.set(false)
+                pending=delete.pending()
+                error=Signal::derive(move || delete.value().get().and_then(Result::err))
+            />
+        </Show>
     }
 }
 
