@@ -13,11 +13,7 @@ use support::{on_every_concurrent_database, on_every_database};
 #[tokio::test]
 async fn a_ram_user_holds_at_most_two_keys() {
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
         access_keys::create(&h.svc, owner).await.unwrap();
         access_keys::create(&h.svc, owner).await.unwrap();
         let third = access_keys::create(&h.svc, owner).await;
@@ -43,11 +39,7 @@ async fn a_ram_user_holds_at_most_two_keys() {
 #[tokio::test]
 async fn fifty_concurrent_creates_make_exactly_two_keys() {
     on_every_concurrent_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (_, owner) = h.ram_user_keys("acme", "ci-bot").await;
         let attempts: Vec<_> = (0..50)
             .map(|_| {
                 let svc = h.svc.clone();
@@ -71,11 +63,7 @@ async fn fifty_concurrent_creates_make_exactly_two_keys() {
 #[tokio::test]
 async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
         let created = access_keys::create(&h.svc, owner).await.unwrap();
         let id = created.key.access_key_id.clone();
         access_keys::set_status(&h.svc, owner, &id, Status::Inactive)
@@ -118,11 +106,7 @@ async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
 #[tokio::test]
 async fn restore_is_refused_while_the_user_holds_two_keys() {
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
         let id = access_keys::create(&h.svc, owner)
             .await
             .unwrap()
@@ -152,11 +136,7 @@ async fn restore_is_refused_while_the_user_holds_two_keys() {
 #[tokio::test]
 async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
         let id = access_keys::create(&h.svc, owner)
             .await
             .unwrap()
@@ -194,11 +174,7 @@ async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
 #[tokio::test]
 async fn delete_permanently_purges_now() {
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id: h.user(account_id, "ci-bot").await,
-        };
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
         let id = access_keys::create(&h.svc, owner)
             .await
             .unwrap()

@@ -91,6 +91,23 @@ impl Harness {
         .id
     }
 
+    /// A new account with one RAM user: the account's id and that user's keys.
+    pub async fn ram_user_keys(
+        &self,
+        alias: &str,
+        user: &str,
+    ) -> (i64, server::access_keys::KeyOwner) {
+        let account_id = self.account(alias).await;
+        let user_id = self.user(account_id, user).await;
+        (
+            account_id,
+            server::access_keys::KeyOwner::User {
+                account_id,
+                user_id,
+            },
+        )
+    }
+
     /// An account owner with a known password; returns its id.
     pub async fn account(&self, alias: &str) -> i64 {
         identity::create_account(
