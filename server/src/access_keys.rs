@@ -80,66 +80,52 @@ impl KeyOwner {
     /// statement of a transaction it takes the write lock, so concurrent claims cannot overshoot on
     /// SQLite or PostgreSQL. `false`: no slot free (or no such owner).
     async fn claim_slot(self, txn: &impl ConnectionTrait, limit: u32) -> Result<bool, DbErr> {
-        let limit = limit as i32;
-        let claimed = match self {
-            Self::Account { account_id } => {
-                account::Entity::update_many()
-                    .col_expr(
-                        account::Column::AccessKeyCount,
-                        Expr::col(account::Column::AccessKeyCount).add(1),
-                    )
-                    .filter(account::Column::Id.eq(account_id))
-                    .filter(account::Column::AccessKeyCount.lt(limit))
-                    .exec(txn)
-                    .await?
-            }
-            Self::User {
-                account_id,
-                user_id,
-            } => {
-                ram_user::Entity::update_many()
-                    .col_expr(
-                        ram_user::Column::AccessKeyCount,
-                        Expr::col(ram_user::Column::AccessKeyCount).add(1),
-                    )
-                    .filter(ram_user::Column::Id.eq(user_id))
-                    .filter(ram_user::Column::AccountId.eq(account_id))
-                    .filter(ram_user::Column::AccessKeyCount.lt(limit))
-                    .exec(txn)
-                    .await?
-            }
-        };
-        Ok(claimed.rows_affected == 1)
+        self.change_key_count(txn, 1, Some(limit as i32)).await
     }
 
     async fn release_slot(self, txn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        match self {
+        self.change_key_count(txn, -1, None).await.map(|_| ())
+    }
+
+    /// Adds `delta` to the owner's key count, only while the count is below `below` when given.
+    /// `true` when the owner's row changed.
+    async fn change_key_count(
+        self,
+        txn: &impl ConnectionTrait,
+        delta: i32,
+        below: Option<i32>,
+    ) -> Result<bool, DbErr> {
+        let changed = match self {
             Self::Account { account_id } => {
-                account::Entity::update_many()
+                let mut update = account::Entity::update_many()
                     .col_expr(
                         account::Column::AccessKeyCount,
-                        Expr::col(account::Column::AccessKeyCount).sub(1),
+                        Expr::col(account::Column::AccessKeyCount).add(delta),
                     )
-                    .filter(account::Column::Id.eq(account_id))
-                    .exec(txn)
-                    .await?
+                    .filter(account::Column::Id.eq(account_id));
+                if let Some(below) = below {
+                    update = update.filter(account::Column::AccessKeyCount.lt(below));
+                }
+                update.exec(txn).await?
             }
             Self::User {
                 account_id,
                 user_id,
             } => {
-                ram_user::Entity::update_many()
+                let mut update = ram_user::Entity::update_many()
                     .col_expr(
                         ram_user::Column::AccessKeyCount,
-                        Expr::col(ram_user::Column::AccessKeyCount).sub(1),
+                        Expr::col(ram_user::Column::AccessKeyCount).add(delta),
                     )
                     .filter(ram_user::Column::Id.eq(user_id))
-                    .filter(ram_user::Column::AccountId.eq(account_id))
-                    .exec(txn)
-                    .await?
+                    .filter(ram_user::Column::AccountId.eq(account_id));
+                if let Some(below) = below {
+                    update = update.filter(ram_user::Column::AccessKeyCount.lt(below));
+                }
+                update.exec(txn).await?
             }
         };
-        Ok(())
+        Ok(changed.rows_affected == 1)
     }
 
     /// Why no slot could be claimed: a missing user, or the limit.

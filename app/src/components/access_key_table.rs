@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use crate::model::{AccessKeyRow, AccessKeyStatus};
 
 /// The AccessKey table: ID, Status, Created, Last Used and the row actions.
@@ -71,18 +73,7 @@ pub fn AccessKeyTable(
         })
         .collect_view();
     view! {
-        <table class="data-table">
-            <thead>
-                <tr>
-                    <th scope="col">"AccessKey ID"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Last Used"</th>
-                    <th scope="col">"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable columns=&["AccessKey ID", "Status", "Created", "Last Used", "Actions"]>{rows}</DataTable>
     }
     .into_any()
 }

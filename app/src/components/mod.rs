@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod console_layout;
 pub mod create_access_key;
 pub mod create_user;
+pub mod data_table;
 pub mod delete_access_key;
 pub mod dialog;
 pub mod form_field;

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::data_table::DataTable;
 use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -131,43 +133,21 @@ fn RecycledKeys(
     let rows = keys
         .into_iter()
         .map(|key| {
-            let (restore_id, purge_id) = (key.access_key_id.clone(), key.access_key_id.clone());
             let row_id = key.access_key_id.clone();
+            let item = Item::Key(key.access_key_id.clone());
             view! {
                 <tr data-access-key-id=row_id>
                     <td><code>{key.access_key_id}</code></td>
                     <td>{key.user_name}</td>
                     <td>{key.deleted}</td>
                     <td>{key.purged}</td>
-                    <td class="row-actions">
-                        {can_manage.then(|| view! {
-                            <button type="button" class="link-button"
-                                on:click=move |_| { restore.dispatch(Item::Key(restore_id.clone())); }>
-                                "Restore"
-                            </button>
-                            <button type="button" class="link-button danger"
-                                on:click=move |_| confirming.set(Some(Item::Key(purge_id.clone())))>
-                                "Delete Permanently"
-                            </button>
-                        })}
-                    </td>
+                    <RecycleActions item can_manage restore confirming/>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="data-table">
-            <thead>
-                <tr>
-                    <th scope="col">"AccessKey ID"</th>
-                    <th scope="col">"User"</th>
-                    <th scope="col">"Deleted"</th>
-                    <th scope="col">"Purged On"</th>
-                    <th scope="col">"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable columns=&["AccessKey ID", "User", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
     }
     .into_any()
 }
@@ -190,7 +170,6 @@ fn RecycledUsers(
                 id: user.user_id,
                 name: user.name.clone(),
             };
-            let purge_item = item.clone();
             let keys = if user.access_key_ids.is_empty() {
                 "None".to_owned()
             } else {
@@ -203,35 +182,37 @@ fn RecycledUsers(
                     <td>{keys}</td>
                     <td>{user.deleted}</td>
                     <td>{user.purged}</td>
-                    <td class="row-actions">
-                        {can_manage.then(|| view! {
-                            <button type="button" class="link-button"
-                                on:click=move |_| { restore.dispatch(item.clone()); }>
-                                "Restore"
-                            </button>
-                            <button type="button" class="link-button danger"
-                                on:click=move |_| confirming.set(Some(purge_item.clone()))>
-                                "Delete Permanently"
-                            </button>
-                        })}
-                    </td>
+                    <RecycleActions item can_manage restore confirming/>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="data-table">
-            <thead>
-                <tr>
-                    <th scope="col">"User"</th>
-                    <th scope="col">"AccessKeys"</th>
-                    <th scope="col">"Deleted"</th>
-                    <th scope="col">"Purged On"</th>
-                    <th scope="col">"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable columns=&["User", "AccessKeys", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
     }
     .into_any()
+}
+
+/// Restore and Delete Permanently (after a confirmation) for one item, when the viewer may manage.
+#[component]
+fn RecycleActions(
+    item: Item,
+    can_manage: bool,
+    restore: Action<Item, Result<(), ConsoleError>>,
+    confirming: RwSignal<Option<Item>>,
+) -> impl IntoView {
+    let purge_item = item.clone();
+    view! {
+        <td class="row-actions">
+            {can_manage.then(|| view! {
+                <button type="button" class="link-button" on:click=move |_| { restore.dispatch(item.clone()); }>
+                    "Restore"
+                </button>
+                <button type="button" class="link-button danger"
+                    on:click=move |_| confirming.set(Some(purge_item.clone()))>
+                    "Delete Permanently"
+                </button>
+            })}
+        </td>
+    }
 }

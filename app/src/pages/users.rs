@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::data_table::DataTable;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
@@ -115,16 +117,7 @@ fn UserTable(list: UserList, query: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="data-table">
-            <thead>
-                <tr>
-                    <th scope="col">"User Logon Name/Display Name"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Last Sign-in"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable columns=&["User Logon Name/Display Name", "Created", "Last Sign-in"]>{rows}</DataTable>
         {next.map(|href| view! { <p class="pager"><a class="button" href=href>"Next page"</a></p> })}
     }
     .into_any()
