@@ -25,7 +25,8 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError>;
     async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError>;
 
-    // AccessKeys: `user` None is the account's own keys; Some(name) a RAM user's.
+    // AccessKeys: `user` None is the caller's own (the account's for the owner, a RAM user's own
+    // for a RAM user); Some(name) that RAM user's.
     async fn list_access_keys(
         &self,
         session: &Session,
@@ -69,8 +70,36 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         form: NewUserForm,
     ) -> Result<UserRow, ConsoleError>;
     async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError>;
+    async fn update_user(
+        &self,
+        session: &Session,
+        name: String,
+        edit: UserEdit,
+    ) -> Result<(), ConsoleError>;
+    /// Sets or resets the console password; `None` removes console sign-in.
+    async fn set_console_password(
+        &self,
+        session: &Session,
+        name: String,
+        password: Option<String>,
+    ) -> Result<(), ConsoleError>;
+    async fn set_policy_attached(
+        &self,
+        session: &Session,
+        name: String,
+        policy: String,
+        attached: bool,
+    ) -> Result<(), ConsoleError>;
     /// Moves the user, with its keys, to the recycle bin.
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError>;
+
+    // The account's security settings.
+    async fn security_settings(&self, session: &Session) -> Result<SecuritySettings, ConsoleError>;
+    async fn set_allow_user_to_manage_access_keys(
+        &self,
+        session: &Session,
+        allow: bool,
+    ) -> Result<(), ConsoleError>;
 
     // The recycle bin.
     async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;
@@ -90,9 +119,28 @@ pub trait ConsoleBackend: Send + Sync + 'static {
 
 pub type SharedBackend = Arc<dyn ConsoleBackend>;
 
+/// Runs a server function's body with the backend and the caller's session, and answers a
+/// failure with the HTTP status that says what kind it is (401, 403, 404, …), never a bare 500.
+pub async fn answer<T, Body>(
+    body: impl FnOnce(SharedBackend, Session) -> Body,
+) -> Result<T, ConsoleError>
+where
+    Body: std::future::Future<Output = Result<T, ConsoleError>>,
+{
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    let result = match console() {
+        Ok((backend, session)) => body(backend, session).await,
+        Err(error) => Err(error),
+    };
+    if let (Err(error), Some(response)) = (&result, response) {
+        response.set_status(error.http_status());
+    }
+    result
+}
+
 /// The backend and the caller's session for the current request. The server's layers put both in
 /// the request extensions; Leptos provides the request parts to every server function and page.
-pub fn console() -> Result<(SharedBackend, Session), ConsoleError> {
+fn console() -> Result<(SharedBackend, Session), ConsoleError> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()
         .ok_or_else(|| ConsoleError::Transport("no request in context".to_owned()))?;
     let backend = parts.extensions.get::<SharedBackend>().cloned();

@@ -49,6 +49,23 @@ impl ConsoleError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl ConsoleError {
+    /// The status a failed server function answers with.
+    pub fn http_status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Self::NotSignedIn => StatusCode::UNAUTHORIZED,
+            Self::NoPermission(_) => StatusCode::FORBIDDEN,
+            Self::Invalid { .. } | Self::Verification { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl FromServerFnError for ConsoleError {
     type Encoder = JsonEncoding;
 

@@ -17,8 +17,8 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
     access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage,
-    recycle_bin::RecycleBinPage, setup::SetupPage, sign_in::SignInPage, user::UserPage,
-    users::UsersPage,
+    recycle_bin::RecycleBinPage, security_settings::SecuritySettingsPage, setup::SetupPage,
+    sign_in::SignInPage, user::UserPage, users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
                     <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
                     <Route path=path!("ram/recycle-bin") view={Lazy::<RecycleBinPage>::new()}/>
+                    <Route path=path!("ram/security-settings") view={Lazy::<SecuritySettingsPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -9,6 +9,10 @@ pub struct Identity {
     /// The owner's e-mail, or a RAM user's logon name.
     pub sign_in_name: String,
     pub is_owner: bool,
+    /// A RAM user's own name (`None` for the owner): whose keys "current AccessKey pair" means.
+    pub user_name: Option<String>,
+    /// May open the Users and Recycle Bin pages.
+    pub can_view_users: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +87,34 @@ pub struct UserDetail {
     pub mobile_phone: Option<String>,
     pub comments: Option<String>,
     pub has_console_password: bool,
+    /// The system policy catalogue, each marked attached or not.
+    pub policies: Vec<PolicyRow>,
     /// The viewer may change this user (and delete it).
+    pub can_manage: bool,
+}
+
+/// Basic Information as edited; empty optional fields clear the value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserEdit {
+    pub display_name: String,
+    pub email: String,
+    pub mobile_phone: String,
+    pub comments: String,
+}
+
+/// One system policy on a user's Permissions tab.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub name: String,
+    pub description: String,
+    pub attached: bool,
+}
+
+/// The account's Security Settings page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    /// "Allow RAM users to manage their own AccessKey pairs".
+    pub allow_user_to_manage_access_keys: bool,
     pub can_manage: bool,
 }
 

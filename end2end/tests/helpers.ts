@@ -47,11 +47,18 @@ export async function setUp(page: Page, server: Server) {
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 }
 
-export async function signIn(page: Page, server: Server, password = owner.password) {
+export async function signIn(page: Page, server: Server, password = owner.password, logon = owner.email) {
   await open(page, `${server.url}/signin`);
-  await page.getByLabel("E-mail").fill(owner.email);
+  await page.getByLabel("E-mail").fill(logon);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign In" }).click();
+}
+
+/** Avatar menu → Sign Out. */
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Account menu" }).hover();
+  await page.getByRole("menuitem", { name: "Sign Out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
 }
 
 /** Avatar menu → AccessKey Management → Note → Use Current AccessKey Pair. */
@@ -64,14 +71,18 @@ export async function openAccountAccessKeys(page: Page) {
   await expect(page.getByRole("heading", { name: "AccessKey Management" })).toBeVisible();
 }
 
-/** Create AccessKey → Phone Verification with the code from the log → the new pair; leaves the
- * Create AccessKey dialog open. */
-export async function createAccessKey(page: Page, server: Server): Promise<{ id: string; secret: string }> {
+/** Create AccessKey → Phone Verification with the code sent to `phone` (the signed-in identity's),
+ * read from the log → the new pair; leaves the Create AccessKey dialog open. */
+export async function createAccessKey(
+  page: Page,
+  server: Server,
+  phone = owner.phone,
+): Promise<{ id: string; secret: string }> {
   await page.getByRole("button", { name: "Create AccessKey" }).click();
   const verify = page.getByRole("dialog", { name: "Phone Verification" });
-  const before = codesInLog(server, owner.phone).length;
+  const before = codesInLog(server, phone).length;
   await verify.getByRole("button", { name: "Send Code" }).click();
-  const code = await nextCode(server, owner.phone, before);
+  const code = await nextCode(server, phone, before);
   await verify.getByLabel("Verification Code").fill(code);
   await verify.getByRole("button", { name: "OK" }).click();
   const created = page.getByRole("dialog", { name: "Create AccessKey" });

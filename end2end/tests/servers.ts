@@ -27,5 +27,6 @@ export const servers = {
   main: server("main", 3010),
   shortCodes: server("short-codes", 3011, { ACCESSKEY_VERIFICATION_CODE_TTL: "3" }),
   ramUsers: server("ram-users", 3012),
+  ramAdmins: server("ram-admins", 3013),
 };
 export type Server = (typeof servers)[keyof typeof servers];

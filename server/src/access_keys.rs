@@ -147,6 +147,13 @@ impl KeyOwner {
     }
 }
 
+/// Has the shape of an AccessKey ID (whether or not one was issued).
+pub fn is_access_key_id(text: &str) -> bool {
+    text.strip_prefix(ACCESS_KEY_ID_PREFIX).is_some_and(|rest| {
+        rest.len() == ACCESS_KEY_ID_RANDOM_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 /// `LTAI` and 20 random letters and digits.
 pub fn new_access_key_id() -> String {
     let mut rng = OsRng.unwrap_err();

@@ -40,6 +40,19 @@ pub enum Command {
         #[command(subcommand)]
         command: AccessKeyCommand,
     },
+    /// Fill an account with many RAM users and their AccessKey pairs, for load tests and demos.
+    Seed {
+        /// The account alias.
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value_t = 100_000)]
+        users: u64,
+        #[arg(long, default_value_t = 2)]
+        keys_per_user: u32,
+        /// Users are named `<prefix>000001`, `<prefix>000002`, ….
+        #[arg(long, default_value = "seed-user-")]
+        prefix: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,11 +12,10 @@ use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
-use crate::permissions::{self, Grants};
-use crate::ram_users::{self, NewRamUser, UserKeys};
+use crate::permissions::{self, Grants, SystemPolicy};
+use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
-use sea_orm::EntityTrait;
 
 const PRINCIPAL: &str = "principal";
 
@@ -31,8 +30,9 @@ impl Console {
             .ok_or(ConsoleError::NotSignedIn)
     }
 
-    /// Whose keys a request is about (`None`: the account's own), checked against what the caller
-    /// may see or, with `change`, change.
+    /// Whose keys a request is about (`None`: the caller's own, the account's for the owner),
+    /// checked against what the caller may see or, with `change`, change. Only the owner ever
+    /// reaches the account's own keys: a RAM user's `None` is its own user.
     async fn key_owner(
         &self,
         session: &Session,
@@ -42,30 +42,30 @@ impl Console {
         let principal = self.principal(session).await?;
         let grants = permissions::grants(&self.0, principal).await?;
         let account_id = principal.account_id();
-        let owner = match user {
-            None => {
-                Grants::require(
-                    grants.is_owner,
-                    "Only the account owner can manage the account's own AccessKey pairs.",
-                )?;
-                KeyOwner::Account { account_id }
+        let (user_id, why) = match (user, principal) {
+            (None, Principal::Owner { .. }) => {
+                return Ok((principal, KeyOwner::Account { account_id }, grants));
             }
-            Some(name) => {
-                let user = ram_users::find(&self.0, account_id, &name).await?;
-                let allowed = if change {
-                    grants.may_manage_keys_of(user.id)
-                } else {
-                    grants.may_view_keys_of(user.id)
-                };
-                Grants::require(
-                    allowed,
-                    "You do not have permission to manage this user's AccessKey pairs.",
-                )?;
-                KeyOwner::User {
-                    account_id,
-                    user_id: user.id,
-                }
-            }
+            (None, Principal::RamUser { user_id, .. }) => (
+                user_id,
+                "You do not have permission to manage your own AccessKey pairs. The account owner \
+                 can allow it in Security Settings (Allow RAM users to manage their own AccessKey \
+                 pairs).",
+            ),
+            (Some(name), _) => (
+                ram_users::find(&self.0, account_id, &name).await?.id,
+                "You do not have permission to manage this user's AccessKey pairs.",
+            ),
+        };
+        let allowed = if change {
+            grants.may_manage_keys_of(user_id)
+        } else {
+            grants.may_view_keys_of(user_id)
+        };
+        Grants::require(allowed, why)?;
+        let owner = KeyOwner::User {
+            account_id,
+            user_id,
         };
         Ok((principal, owner, grants))
     }
@@ -155,24 +155,31 @@ impl ConsoleBackend for Console {
             session.flush().await.map_err(internal)?;
             return Ok(None);
         };
-        let sign_in_name = match principal {
-            Principal::Owner { .. } => account.email,
+        let grants = permissions::grants(&self.0, principal).await?;
+        let (sign_in_name, user_name) = match principal {
+            Principal::Owner { .. } => (account.email, None),
             Principal::RamUser { user_id, .. } => {
-                let Some(user) = ram_user::Entity::find_by_id(user_id)
-                    .one(&self.0.db)
-                    .await
-                    .map_err(internal)?
-                else {
-                    session.flush().await.map_err(internal)?;
-                    return Ok(None);
+                let user = match ram_users::find_by_id(&self.0, account.id, user_id).await {
+                    Ok(user) => user,
+                    // Deleted since signing in: the session ends.
+                    Err(DomainError::NotFound(_)) => {
+                        session.flush().await.map_err(internal)?;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e.into()),
                 };
-                identity::ram_logon_name(&user.name, &account.alias)
+                (
+                    identity::ram_logon_name(&user.name, &account.alias),
+                    Some(user.name),
+                )
             }
         };
         Ok(Some(Identity {
             account_alias: account.alias,
             sign_in_name,
-            is_owner: matches!(principal, Principal::Owner { .. }),
+            is_owner: grants.is_owner,
+            user_name,
+            can_view_users: grants.view_users,
         }))
     }
 
@@ -354,7 +361,17 @@ impl ConsoleBackend for Console {
             "You do not have permission to view RAM users.",
         )?;
         let alias = self.account_alias(account_id).await?;
+        let attached = permissions::policies_of(&self.0, user.id).await?;
+        let policies = SystemPolicy::ALL
+            .into_iter()
+            .map(|policy| PolicyRow {
+                name: policy.name().to_owned(),
+                description: policy.description().to_owned(),
+                attached: attached.contains(&policy),
+            })
+            .collect();
         Ok(UserDetail {
+            policies,
             email: user.email.clone(),
             mobile_phone: user.mobile_phone.clone(),
             comments: user.comments.clone(),
@@ -362,6 +379,78 @@ impl ConsoleBackend for Console {
             can_manage: grants.manage_users,
             row: self.user_row(user, &alias).await,
         })
+    }
+
+    async fn update_user(
+        &self,
+        session: &Session,
+        name: String,
+        edit: UserEdit,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        let user = ram_users::find(&self.0, account_id, &name).await?;
+        let changes = UserChanges {
+            display_name: edit.display_name,
+            email: Some(edit.email),
+            mobile_phone: Some(edit.mobile_phone),
+            comments: Some(edit.comments),
+        };
+        ram_users::update(&self.0, account_id, user.id, changes).await?;
+        Ok(())
+    }
+
+    async fn set_console_password(
+        &self,
+        session: &Session,
+        name: String,
+        password: Option<String>,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        let user = ram_users::find(&self.0, account_id, &name).await?;
+        Ok(ram_users::set_console_password(&self.0, account_id, user.id, password).await?)
+    }
+
+    async fn set_policy_attached(
+        &self,
+        session: &Session,
+        name: String,
+        policy: String,
+        attached: bool,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        let user = ram_users::find(&self.0, account_id, &name).await?;
+        let policy = SystemPolicy::from_name(&policy)?;
+        if attached {
+            permissions::attach(&self.0, account_id, user.id, policy).await?;
+        } else {
+            permissions::detach(&self.0, account_id, user.id, policy).await?;
+        }
+        Ok(())
+    }
+
+    async fn security_settings(&self, session: &Session) -> Result<SecuritySettings, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let grants = permissions::grants(&self.0, principal).await?;
+        Grants::require(
+            grants.view_users,
+            "You do not have permission to view the account's security settings.",
+        )?;
+        let account = identity::find_account(&self.0, principal.account_id())
+            .await?
+            .ok_or(ConsoleError::NotSignedIn)?;
+        Ok(SecuritySettings {
+            allow_user_to_manage_access_keys: account.allow_user_to_manage_access_keys,
+            can_manage: grants.manage_users,
+        })
+    }
+
+    async fn set_allow_user_to_manage_access_keys(
+        &self,
+        session: &Session,
+        allow: bool,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        Ok(permissions::set_allow_user_to_manage_access_keys(&self.0, account_id, allow).await?)
     }
 
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {

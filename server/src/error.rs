@@ -67,4 +67,6 @@ pub enum VerificationError {
     Expired,
     #[error("Too many incorrect attempts. Send a new code.")]
     TooManyAttempts,
+    #[error("Your RAM user has no mobile phone number to send a verification code to. Ask an administrator to add one on your user's Basic Information tab.")]
+    NoPhone,
 }

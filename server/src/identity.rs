@@ -285,6 +285,8 @@ async fn ram_user_sign_in(
     let user = ram_user::Entity::find()
         .filter(ram_user::Column::AccountId.eq(account.id))
         .filter(ram_user::Column::Name.eq(name))
+        // A user in the recycle bin cannot sign in.
+        .filter(ram_user::Column::RecycledAt.is_null())
         .one(&svc.db)
         .await?;
     Ok(user.and_then(|u| {

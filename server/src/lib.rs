@@ -11,6 +11,7 @@ pub mod identity;
 pub mod jobs;
 pub mod permissions;
 pub mod ram_users;
+pub mod seed;
 pub mod services;
 pub mod verification;
 pub mod web;

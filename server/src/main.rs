@@ -47,6 +47,12 @@ async fn main() {
         Command::AccessKey {
             command: AccessKeyCommand::Create { account, user },
         } => create_access_key(cli.config, account, user).await,
+        Command::Seed {
+            account,
+            users,
+            keys_per_user,
+            prefix,
+        } => seed(cli.config, account, users, keys_per_user, prefix).await,
     };
     if let Err(error) = result {
         eprintln!("error: {error}");
@@ -173,6 +179,24 @@ async fn create_access_key(
     println!(
         "{}",
         serde_json::json!({ "AccessKeyId": created.key.access_key_id, "AccessKeySecret": created.secret.as_str() })
+    );
+    Ok(())
+}
+
+async fn seed(
+    config: Config,
+    account: String,
+    users: u64,
+    keys_per_user: u32,
+    prefix: String,
+) -> Result<(), Failure> {
+    let svc = services(&config).await?;
+    let account = identity::find_account_by_alias(&svc, &account).await?;
+    let seeded =
+        server::seed::ram_users_with_keys(&svc, account.id, &prefix, users, keys_per_user).await?;
+    println!(
+        "{}",
+        serde_json::json!({ "Users": seeded.users, "AccessKeys": seeded.access_keys })
     );
     Ok(())
 }

@@ -79,6 +79,14 @@ pub struct Grants {
 }
 
 impl Grants {
+    const NONE: Self = Self {
+        is_owner: false,
+        view_users: false,
+        manage_users: false,
+        manage_own_keys: false,
+        user_id: None,
+    };
+
     pub fn may_manage_keys_of(&self, user_id: i64) -> bool {
         self.manage_users || (self.manage_own_keys && self.user_id == Some(user_id))
     }
@@ -113,6 +121,12 @@ pub async fn grants(svc: &Services, principal: Principal) -> Result<Grants, Doma
             user_id,
         } => (account_id, user_id),
     };
+    // A deleted (recycled) user keeps nothing, even with a session or key still in hand.
+    match crate::ram_users::find_by_id(svc, account_id, user_id).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound(_)) => return Ok(Grants::NONE),
+        Err(e) => return Err(e),
+    }
     let policies = policies_of(svc, user_id).await?;
     let manage_users = policies.iter().any(|p| p.manages_users());
     let view_users = manage_users || policies.contains(&SystemPolicy::AliyunRAMReadOnlyAccess);

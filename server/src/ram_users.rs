@@ -217,18 +217,22 @@ pub async fn search(
     max_items: u64,
 ) -> Result<Vec<ram_user::Model>, DomainError> {
     let query = query.trim();
-    if query.starts_with(crate::access_keys::ACCESS_KEY_ID_PREFIX) {
+    // An AccessKey ID finds its owner by primary key, or nobody: never a scan of every name.
+    if crate::access_keys::is_access_key_id(query) {
         let owner = access_key::Entity::find_by_id(query.to_owned())
             .filter(access_key::Column::AccountId.eq(account_id))
             .one(&svc.db)
             .await?
             .and_then(|key| key.user_id);
-        if let Some(user_id) = owner {
-            return Ok(ram_user::Entity::find_by_id(user_id)
-                .filter(live_in(account_id))
-                .all(&svc.db)
-                .await?);
-        }
+        return Ok(match owner {
+            Some(user_id) => {
+                ram_user::Entity::find_by_id(user_id)
+                    .filter(live_in(account_id))
+                    .all(&svc.db)
+                    .await?
+            }
+            None => Vec::new(),
+        });
     }
     // LIKE with the query's own wildcards escaped, on lower-cased names (PostgreSQL's LIKE is
     // case-sensitive, SQLite's is not).

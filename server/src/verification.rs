@@ -183,15 +183,22 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
+/// Codes go to the signed-in identity's own phone, whoever's key it is creating: the owner's, or
+/// the RAM user's (an administrator verifies with their own phone, never the target user's).
 async fn phone_of(svc: &Services, principal: Principal) -> Result<String, DomainError> {
-    let account = identity::find_account(svc, principal.account_id())
-        .await?
-        .ok_or_else(|| DomainError::NotFound("The account no longer exists.".to_owned()))?;
     match principal {
-        Principal::Owner { .. } => Ok(account.mobile_phone),
-        Principal::RamUser { .. } => Err(DomainError::NoPermission(
-            "Verification codes for RAM users are not available yet.".to_owned(),
-        )),
+        Principal::Owner { account_id } => identity::find_account(svc, account_id)
+            .await?
+            .map(|account| account.mobile_phone)
+            .ok_or_else(|| DomainError::NotFound("The account no longer exists.".to_owned())),
+        Principal::RamUser {
+            account_id,
+            user_id,
+        } => crate::ram_users::find_by_id(svc, account_id, user_id)
+            .await?
+            .mobile_phone
+            .filter(|phone| !phone.is_empty())
+            .ok_or(DomainError::Verification(VerificationError::NoPhone)),
     }
 }
 

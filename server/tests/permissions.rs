@@ -188,3 +188,63 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let admin = h.user(account_id, "admin").await;
+        permissions::attach(&h.svc, account_id, admin, SystemPolicy::AliyunRAMFullAccess)
+            .await
+            .unwrap();
+        ram_users::set_console_password(
+            &h.svc,
+            account_id,
+            admin,
+            Some("a long passphrase".into()),
+        )
+        .await
+        .unwrap();
+        let principal = identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase")
+            .await
+            .unwrap();
+        assert!(
+            permissions::grants(&h.svc, principal)
+                .await
+                .unwrap()
+                .manage_users
+        );
+
+        ram_users::delete(
+            &h.svc,
+            account_id,
+            admin,
+            ram_users::UserKeys::RecycleWithUser,
+        )
+        .await
+        .unwrap();
+        let grants = permissions::grants(&h.svc, principal).await.unwrap();
+        assert!(
+            !grants.view_users && !grants.manage_users && !grants.manage_own_keys,
+            "a session opened before the delete keeps nothing: {grants:?} ({})",
+            h.backend
+        );
+        let again = identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase").await;
+        assert!(
+            matches!(again, Err(DomainError::WrongCredentials)),
+            "a user in the recycle bin cannot sign in"
+        );
+
+        ram_users::restore(&h.svc, account_id, admin).await.unwrap();
+        identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase")
+            .await
+            .expect("restored with its password and policies");
+        assert!(
+            permissions::grants(&h.svc, principal)
+                .await
+                .unwrap()
+                .manage_users
+        );
+    })
+    .await;
+}

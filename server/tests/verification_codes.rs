@@ -169,3 +169,55 @@ async fn no_code_requested_means_nothing_to_check() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_ram_user_gets_codes_on_its_own_phone_or_a_clear_refusal() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let user_id = server::ram_users::create(
+            &h.svc,
+            account_id,
+            server::ram_users::NewRamUser {
+                name: "ops".into(),
+                mobile_phone: Some("86-13912341234".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let ops = Principal::RamUser {
+            account_id,
+            user_id,
+        };
+        let sent = verification::send_code(&h.svc, ops, PURPOSE).await.unwrap();
+        assert_eq!(sent.masked_phone, "86-139****1234");
+        let (phone, code) = h.sender.sent().pop().unwrap();
+        assert_eq!(phone, "86-13912341234", "{}", h.backend);
+        let owner = Principal::Owner { account_id };
+        assert_eq!(
+            verification_error(verification::consume_code(&h.svc, owner, PURPOSE, &code).await),
+            VerificationError::NotRequested,
+            "a RAM user's code is its own, not the owner's"
+        );
+        verification::consume_code(&h.svc, ops, PURPOSE, &code)
+            .await
+            .unwrap();
+
+        let no_phone = Principal::RamUser {
+            account_id,
+            user_id: h.user(account_id, "nophone").await,
+        };
+        let refused = verification::send_code(&h.svc, no_phone, PURPOSE).await;
+        assert!(
+            matches!(
+                refused,
+                Err(DomainError::Verification(VerificationError::NoPhone))
+            ),
+            "{}",
+            h.backend
+        );
+        assert_eq!(h.sender.sent().len(), 1, "nothing was sent");
+    })
+    .await;
+}

@@ -2,22 +2,21 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::console;
+use crate::backend::answer;
 use crate::error::ConsoleError;
 use crate::model::{AccessKeyList, AccessKeyStatus, NewAccessKey, VerificationSent};
 
 #[server(endpoint = "list_access_keys")]
 pub async fn list_access_keys(user: Option<String>) -> Result<AccessKeyList, ConsoleError> {
-    let (backend, session) = console()?;
-    backend.list_access_keys(&session, user).await
+    answer(|backend, session| async move { backend.list_access_keys(&session, user).await }).await
 }
 
 #[server(endpoint = "send_verification_code")]
 pub async fn send_verification_code(
     user: Option<String>,
 ) -> Result<VerificationSent, ConsoleError> {
-    let (backend, session) = console()?;
-    backend.send_verification_code(&session, user).await
+    answer(|backend, session| async move { backend.send_verification_code(&session, user).await })
+        .await
 }
 
 #[server(endpoint = "create_access_key")]
@@ -25,10 +24,12 @@ pub async fn create_access_key(
     user: Option<String>,
     verification_code: String,
 ) -> Result<NewAccessKey, ConsoleError> {
-    let (backend, session) = console()?;
-    backend
-        .create_access_key(&session, user, verification_code)
-        .await
+    answer(|backend, session| async move {
+        backend
+            .create_access_key(&session, user, verification_code)
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "set_access_key_status")]
@@ -37,10 +38,12 @@ pub async fn set_access_key_status(
     access_key_id: String,
     status: AccessKeyStatus,
 ) -> Result<(), ConsoleError> {
-    let (backend, session) = console()?;
-    backend
-        .set_access_key_status(&session, user, access_key_id, status)
-        .await
+    answer(|backend, session| async move {
+        backend
+            .set_access_key_status(&session, user, access_key_id, status)
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "delete_access_key")]
@@ -48,8 +51,10 @@ pub async fn delete_access_key(
     user: Option<String>,
     access_key_id: String,
 ) -> Result<(), ConsoleError> {
-    let (backend, session) = console()?;
-    backend
-        .delete_access_key(&session, user, access_key_id)
-        .await
+    answer(|backend, session| async move {
+        backend
+            .delete_access_key(&session, user, access_key_id)
+            .await
+    })
+    .await
 }

@@ -4,6 +4,7 @@ use crate::api::access_keys::{delete_access_key, set_access_key_status};
 use crate::components::access_key_table::AccessKeyTable;
 use crate::components::create_access_key::{CreateAccessKeyDialog, PhoneVerificationDialog};
 use crate::components::delete_access_key::DeleteAccessKeyDialog;
+use crate::components::page_error::PageError;
 use crate::error::ConsoleError;
 use crate::model::{AccessKeyList, AccessKeyRow, AccessKeyStatus, NewAccessKey};
 
@@ -92,7 +93,7 @@ pub fn AccessKeyManagement(
                         }
                         .into_any()
                     }
-                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Transition>

@@ -33,6 +33,7 @@ pub fn ConsoleLayout() -> impl IntoView {
 fn ConsoleFrame(identity: Identity) -> impl IntoView {
     let note_open = RwSignal::new(false);
     provide_context(AccessKeyNote(note_open));
+    provide_context(identity.clone());
     view! {
         <TopBar identity on_access_key_management=Callback::new(move |_| note_open.set(true))/>
         <main class="console-main">
@@ -57,8 +58,11 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
         <header class="top-bar">
             <a href="/" class="brand">"AccessKey Console"</a>
             <nav class="top-nav" aria-label="Console">
-                <a href="/ram/users">"RAM Users"</a>
-                <a href="/ram/recycle-bin">"Recycle Bin"</a>
+                {identity.can_view_users.then(|| view! {
+                    <a href="/ram/users">"RAM Users"</a>
+                    <a href="/ram/recycle-bin">"Recycle Bin"</a>
+                    <a href="/ram/security-settings">"Security Settings"</a>
+                })}
             </nav>
             <div
                 class="avatar-area"
@@ -80,17 +84,27 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
                         <strong>{identity.account_alias.clone()}</strong>
                         <span>{identity.sign_in_name.clone()}</span>
                     </div>
-                    <button
-                        type="button"
-                        role="menuitem"
-                        class="menu-item"
-                        on:click=move |_| {
-                            menu_open.set(false);
-                            on_access_key_management.run(());
+                    // The Note weighs the account's keys against a RAM user's; a RAM user has
+                    // only its own, so it goes straight to them.
+                    {if identity.is_owner {
+                        view! {
+                            <button
+                                type="button"
+                                role="menuitem"
+                                class="menu-item"
+                                on:click=move |_| {
+                                    menu_open.set(false);
+                                    on_access_key_management.run(());
+                                }
+                            >
+                                "AccessKey Management"
+                            </button>
                         }
-                    >
-                        "AccessKey Management"
-                    </button>
+                        .into_any()
+                    } else {
+                        view! { <a role="menuitem" class="menu-item" href="/access-keys">"AccessKey Management"</a> }
+                            .into_any()
+                    }}
                     // A plain form: signing out needs no script, and the server answers with a
                     // redirect to the sign-in page.
                     <form method="post" action=SignOut::url()>

@@ -12,6 +12,9 @@ pub fn FormField(
     /// May be left empty.
     #[prop(optional)]
     optional: bool,
+    /// The value the field starts with.
+    #[prop(optional, into)]
+    value: String,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
@@ -22,6 +25,7 @@ pub fn FormField(
                 id=id
                 name=name
                 type=input_type
+                value=value
                 autocomplete=autocomplete
                 required=!optional
                 aria-invalid=move || error.get().is_some().to_string()

@@ -10,3 +10,4 @@ pub mod data_table;
 pub mod delete_access_key;
 pub mod dialog;
 pub mod form_field;
+pub mod page_error;

@@ -3,6 +3,7 @@ pub mod access_keys;
 pub mod home;
 pub mod not_found;
 pub mod recycle_bin;
+pub mod security_settings;
 pub mod setup;
 pub mod sign_in;
 pub mod user;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
+use crate::components::page_error::PageError;
 use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -93,7 +94,7 @@ fn RecycleBinView() -> impl IntoView {
                         <RecycledUsers users=bin.users can_manage=bin.can_manage restore confirming/>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Transition>

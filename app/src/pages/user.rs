@@ -4,13 +4,21 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::access_keys::list_access_keys;
-use crate::api::users::{delete_user, get_user};
+use crate::api::users::{
+    delete_user, get_user, remove_console_password, set_policy_attached, SetConsolePassword,
+    UpdateUser,
+};
 use crate::components::access_key_management::AccessKeyManagement;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::data_table::DataTable;
+use crate::components::dialog::Dialog;
+use crate::components::form_field::FormField;
+use crate::components::page_error::PageError;
 use crate::error::ConsoleError;
-use crate::model::{AccessKeyList, UserDetail};
+use crate::model::{AccessKeyList, PolicyRow, UserDetail};
 
-/// One RAM user: Basic Information, and Authentication with the User AccessKeys.
+/// One RAM user: Basic Information, Authentication (console sign-in and the User AccessKeys) and
+/// Permissions.
 /// Its data loads inside the lazy view, so none of this page's code sits in the main module.
 pub struct UserPage;
 
@@ -33,6 +41,7 @@ impl LazyRoute for UserPage {
 enum Tab {
     BasicInformation,
     Authentication,
+    Permissions,
 }
 
 #[component]
@@ -50,6 +59,7 @@ fn User(
             navigate("/ram/users", Default::default());
         }
     });
+    let changed = Callback::new(move |_| user.refetch());
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
             <button
@@ -68,7 +78,9 @@ fn User(
         <nav class="breadcrumb" aria-label="Breadcrumb">
             "RAM / Identities / " <a href="/ram/users">"Users"</a> " / " {move || name.get()}
         </nav>
-        <Suspense fallback=|| view! { <p class="page-loading">"Loading the user…"</p> }>
+        // A Transition: after an edit the page refreshes in place, keeping the open tab and
+        // dialogs' state.
+        <Transition fallback=|| view! { <p class="page-loading">"Loading the user…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(user) => view! {
@@ -83,22 +95,26 @@ fn User(
                         <div class="tabs" role="tablist">
                             {tab_button(Tab::BasicInformation, "Basic Information")}
                             {tab_button(Tab::Authentication, "Authentication")}
+                            {tab_button(Tab::Permissions, "Permissions")}
                         </div>
-                        <Show when=move || tab.get() == Tab::BasicInformation>
-                            <BasicInformation user=user.clone()/>
-                        </Show>
-                        <Show when=move || tab.get() == Tab::Authentication>
-                            <section role="tabpanel" aria-label="Authentication">
-                                <h2>"User AccessKeys"</h2>
-                                <AccessKeyManagement keys user=Some(name.get_untracked())/>
-                            </section>
-                        </Show>
+                        {match tab.get() {
+                            Tab::BasicInformation => view! { <BasicInformation user on_saved=changed/> }.into_any(),
+                            Tab::Authentication => view! {
+                                <section role="tabpanel" aria-label="Authentication">
+                                    <ConsoleSignIn user on_changed=changed/>
+                                    <h2>"User AccessKeys"</h2>
+                                    <AccessKeyManagement keys user=Some(name.get_untracked())/>
+                                </section>
+                            }
+                            .into_any(),
+                            Tab::Permissions => view! { <Permissions user on_changed=changed/> }.into_any(),
+                        }}
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <Show when=move || confirming_delete.get()>
             <ConfirmDialog
                 title="Delete User"
@@ -118,10 +134,18 @@ fn User(
 }
 
 #[component]
-fn BasicInformation(user: UserDetail) -> impl IntoView {
+fn BasicInformation(user: UserDetail, on_saved: Callback<()>) -> impl IntoView {
+    let editing = RwSignal::new(false);
     let or_dash = |value: Option<String>| value.unwrap_or_else(|| "—".to_owned());
+    let can_manage = user.can_manage;
+    let edit = StoredValue::new(user.clone());
     view! {
         <section role="tabpanel" aria-label="Basic Information">
+            {can_manage.then(|| view! {
+                <div class="toolbar">
+                    <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit Basic Information"</button>
+                </div>
+            })}
             <dl class="details">
                 <dt>"Logon name"</dt><dd>{user.row.logon_name}</dd>
                 <dt>"Display name"</dt><dd>{user.row.display_name}</dd>
@@ -130,9 +154,219 @@ fn BasicInformation(user: UserDetail) -> impl IntoView {
                 <dt>"Comments"</dt><dd>{or_dash(user.comments)}</dd>
                 <dt>"Created"</dt><dd>{user.row.created}</dd>
                 <dt>"Last sign-in"</dt><dd>{user.row.last_login.unwrap_or_else(|| "Never".to_owned())}</dd>
-                <dt>"Console access"</dt>
-                <dd>{if user.has_console_password { "Enabled" } else { "Disabled" }}</dd>
             </dl>
+        </section>
+        <Show when=move || editing.get()>
+            <EditBasicInformationDialog
+                user=edit.get_value()
+                on_saved=move |_| {
+                    editing.set(false);
+                    on_saved.run(());
+                }
+                on_cancel=move |_| editing.set(false)
+            />
+        </Show>
+    }
+}
+
+#[component]
+fn EditBasicInformationDialog(
+    user: UserDetail,
+    #[prop(into)] on_saved: Callback<()>,
+    #[prop(into)] on_cancel: Callback<()>,
+) -> impl IntoView {
+    let action = ServerAction::<UpdateUser>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_saved.run(());
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error =
+        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
+    let form_error = move || {
+        error()
+            .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <Dialog title="Edit Basic Information" on_close=on_cancel>
+            <ActionForm action>
+                <input type="hidden" name="name" value=user.row.name/>
+                <FormField label="Display name" id="edit-display-name" name="edit[display_name]"
+                    autocomplete="off" value=user.row.display_name error=field_error("display_name")/>
+                <FormField label="E-mail" id="edit-email" name="edit[email]" input_type="email"
+                    autocomplete="off" optional=true value=user.email.unwrap_or_default()
+                    error=field_error("email")/>
+                <FormField label="Mobile phone" id="edit-mobile-phone" name="edit[mobile_phone]"
+                    input_type="tel" autocomplete="off" optional=true hint="For example 86-13800000000."
+                    value=user.mobile_phone.unwrap_or_default() error=field_error("mobile_phone")/>
+                <FormField label="Comments" id="edit-comments" name="edit[comments]" autocomplete="off"
+                    optional=true value=user.comments.unwrap_or_default() error=field_error("comments")/>
+                <p class="form-error" role="alert">{form_error}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </ActionForm>
+        </Dialog>
+    }
+}
+
+/// Console sign-in: set, reset or remove the user's console password.
+#[component]
+fn ConsoleSignIn(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
+    let setting = RwSignal::new(false);
+    let removing = RwSignal::new(false);
+    let name = StoredValue::new(user.row.name.clone());
+    let remove = Action::new(|name: &String| remove_console_password(name.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            removing.set(false);
+            on_changed.run(());
+        }
+    });
+    let enabled = user.has_console_password;
+    view! {
+        <h2>"Console Sign-in"</h2>
+        <div class="toolbar">
+            <span>
+                "Console access: "
+                <strong>{if enabled { "Enabled" } else { "Disabled" }}</strong>
+            </span>
+            {user.can_manage.then(|| view! {
+                <button type="button" class="button" on:click=move |_| setting.set(true)>
+                    {if enabled { "Reset Console Password" } else { "Set Console Password" }}
+                </button>
+                {enabled.then(|| view! {
+                    <button type="button" class="button" on:click=move |_| {
+                        remove.value().set(None);
+                        removing.set(true);
+                    }>
+                        "Remove Console Password"
+                    </button>
+                })}
+            })}
+        </div>
+        <Show when=move || setting.get()>
+            <ConsolePasswordDialog
+                name=name.get_value()
+                on_saved=move |_| {
+                    setting.set(false);
+                    on_changed.run(());
+                }
+                on_cancel=move |_| setting.set(false)
+            />
+        </Show>
+        <Show when=move || removing.get()>
+            <ConfirmDialog
+                title="Remove Console Password"
+                message=format!(
+                    "Remove the console password of {}? The user can no longer sign in to the console. \
+                     Its AccessKey pairs keep working.",
+                    name.get_value()
+                )
+                confirm_label="Remove"
+                on_confirm=move |_| { remove.dispatch(name.get_value()); }
+                on_cancel=move |_| removing.set(false)
+                pending=remove.pending()
+                error=Signal::derive(move || remove.value().get().and_then(Result::err))
+            />
+        </Show>
+    }
+}
+
+#[component]
+fn ConsolePasswordDialog(
+    name: String,
+    #[prop(into)] on_saved: Callback<()>,
+    #[prop(into)] on_cancel: Callback<()>,
+) -> impl IntoView {
+    let action = ServerAction::<SetConsolePassword>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_saved.run(());
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <Dialog title="Console Password" on_close=on_cancel>
+            <ActionForm action>
+                <input type="hidden" name="name" value=name/>
+                <FormField label="New console password" id="console-password" name="password"
+                    input_type="password" autocomplete="new-password"
+                    error=Signal::derive(move || error().map(|e| e.to_string()))/>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </ActionForm>
+        </Dialog>
+    }
+}
+
+/// Permissions: the system policy catalogue, each attached to the user or not.
+#[component]
+fn Permissions(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
+    let name = StoredValue::new(user.row.name.clone());
+    let change = Action::new(move |(policy, attached): &(String, bool)| {
+        set_policy_attached(name.get_value(), policy.clone(), *attached)
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            on_changed.run(());
+        }
+    });
+    let can_manage = user.can_manage;
+    let rows = user
+        .policies
+        .into_iter()
+        .map(|policy| {
+            let PolicyRow {
+                name,
+                description,
+                attached,
+            } = policy;
+            let label = if attached { "Detach" } else { "Attach" };
+            let aria_label = format!("{label} {name}");
+            let policy = name.clone();
+            view! {
+                <tr>
+                    <td>{name}</td>
+                    <td>{description}</td>
+                    <td>{if attached { "Attached" } else { "Not attached" }}</td>
+                    {can_manage.then(|| view! {
+                        <td>
+                            <button
+                                type="button"
+                                class="link-button"
+                                aria-label=aria_label
+                                disabled=move || change.pending().get()
+                                on:click=move |_| { change.dispatch((policy.clone(), !attached)); }
+                            >
+                                {label}
+                            </button>
+                        </td>
+                    })}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section role="tabpanel" aria-label="Permissions">
+            <p class="page-intro">
+                "System policies decide what this user may do when it signs in or calls the API with its AccessKey pairs."
+            </p>
+            <p class="form-error" role="alert">
+                {move || change.value().get().and_then(Result::err).map(|e| e.to_string())}
+            </p>
+            <DataTable columns=if can_manage { &["Policy", "Description", "Status", "Actions"] } else { &["Policy", "Description", "Status"] }>
+                {rows}
+            </DataTable>
         </section>
     }
 }

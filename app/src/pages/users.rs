@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::data_table::DataTable;
+use crate::components::page_error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
@@ -70,7 +71,7 @@ fn Users(users: Resource<Result<UserList, ConsoleError>>, query: Memo<String>) -
                         <UserTable list query=query.get_untracked()/>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="banner error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,0 +1,156 @@
+//! The Users page at scale: server-side rendering of `/ram/users` and search by AccessKey ID with
+//! 100,000 RAM users holding 200,000 keys, each measured beside the same on an empty database,
+//! interleaved in one run. Run: `cargo bench -p server --bench users_page [-- USERS]`.
+//! Targets (issue 3): page ratio ≤ 1.5, search < 5 ms.
+#[path = "../tests/support/console_client.rs"]
+mod console_client;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use console_client::Caller;
+use server::crypto::{MasterKey, SecretBox};
+use server::identity::{self, NewAccount};
+use server::services::{Services, Settings};
+
+const ROUNDS: usize = 40;
+
+struct Install {
+    svc: Arc<Services>,
+    account_id: i64,
+    console: Caller,
+    /// A key to search for: a seeded one, or (empty database) a well-formed ID nobody holds.
+    access_key_id: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn install(users: u64) -> Install {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let svc = Arc::new(Services::new(
+        db,
+        SecretBox::new(&MasterKey::generate()),
+        Settings::default(),
+    ));
+    let account_id = identity::create_account(
+        &svc,
+        NewAccount {
+            alias: "bench".into(),
+            email: "owner@bench.example.com".into(),
+            mobile_phone: "86-13800000000".into(),
+            password: "bench password 1".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let started = Instant::now();
+    let seeded = server::seed::ram_users_with_keys(&svc, account_id, "bench-user-", users, 2)
+        .await
+        .unwrap();
+    if users > 0 {
+        println!(
+            "seeded {} users and {} keys in {:.1} s",
+            seeded.users,
+            seeded.access_keys,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let console =
+        Caller::signed_in(svc.clone(), "owner@bench.example.com", "bench password 1").await;
+    Install {
+        access_key_id: seeded
+            .last_access_key_id
+            .unwrap_or_else(server::access_keys::new_access_key_id),
+        svc,
+        account_id,
+        console,
+        _dir: dir,
+    }
+}
+
+/// Median of the samples.
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+#[tokio::main]
+async fn main() {
+    let users: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let empty = install(0).await;
+    let large = install(users).await;
+
+    // The pages really hold what is measured: the first page of 50 users, the searched user.
+    let (status, body) = large.console.page("/ram/users").await;
+    assert!(
+        status.is_success() && body.contains("bench-user-000050"),
+        "{status}"
+    );
+    let (_, body) = large
+        .console
+        .page(&format!("/ram/users?q={}", large.access_key_id))
+        .await;
+    assert!(body.contains(&format!("bench-user-{users:06}")));
+
+    let mut page = [Vec::new(), Vec::new()];
+    let mut search_page = [Vec::new(), Vec::new()];
+    let mut search = [Vec::new(), Vec::new()];
+    for round in 0..ROUNDS + 5 {
+        for (i, install) in [&empty, &large].into_iter().enumerate() {
+            let started = Instant::now();
+            let (status, _) = install.console.page("/ram/users").await;
+            let rendered = started.elapsed();
+            assert!(status.is_success());
+
+            let started = Instant::now();
+            let path = format!("/ram/users?q={}", install.access_key_id);
+            install.console.page(&path).await;
+            let rendered_search = started.elapsed();
+
+            let started = Instant::now();
+            let found = server::ram_users::search(
+                &install.svc,
+                install.account_id,
+                &install.access_key_id,
+                50,
+            )
+            .await
+            .unwrap();
+            let searched = started.elapsed();
+            assert_eq!(found.len(), usize::from(i == 1));
+
+            // The first rounds warm caches and connections.
+            if round >= 5 {
+                page[i].push(rendered);
+                search_page[i].push(rendered_search);
+                search[i].push(searched);
+            }
+        }
+    }
+
+    println!("\nUsers page, {users} RAM users with {} AccessKeys vs an empty database (SQLite file, medians of {ROUNDS} interleaved rounds)", users * 2);
+    println!("{:<42} {:>12} {:>12} {:>8}", "", "empty", "large", "ratio");
+    for (label, [small, big], note) in [
+        ("GET /ram/users (SSR, first page)", page, "target <= 1.5"),
+        ("GET /ram/users?q=<AccessKey ID> (SSR)", search_page, ""),
+        ("search by AccessKey ID (domain)", search, "target < 5 ms"),
+    ] {
+        let (small, big) = (median(small), median(big));
+        println!(
+            "{label:<42} {:>12} {:>12} {:>8.2}  {note}",
+            ms(small),
+            ms(big),
+            big.as_secs_f64() / small.as_secs_f64()
+        );
+    }
+}
