@@ -50,4 +50,13 @@ if [ -f end2end/package-lock.json ]; then
   fi
 fi
 
+# Python: the official Alibaba Cloud SDKs from PyPI, for the API tests, in a project venv.
+venv=end2end/sdk/.venv
+if [ ! -x "$venv/bin/pytest" ] || [ end2end/sdk/requirements.txt -nt "$venv/installed" ]; then
+  log "installing the Alibaba Cloud Python SDKs for the API tests"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r end2end/sdk/requirements.txt
+  touch "$venv/installed"
+fi
+
 log "done"

@@ -31,6 +31,11 @@ else
 fi
 cargo test --workspace --exclude frontend
 
-step "console end to end (Playwright, Chromium)"
+step "build the console (server and wasm)"
 cargo leptos build --split
+
+step "signed API through the official Alibaba Cloud Python SDKs (pytest)"
+(cd end2end/sdk && SERVER_BIN="$target_dir/debug/server" .venv/bin/pytest -q -p no:cacheprovider)
+
+step "console end to end (Playwright, Chromium)"
 (cd end2end && SERVER_BIN="$target_dir/debug/server" SITE_ROOT="$site_root" npx playwright test)

@@ -1,5 +1,7 @@
 //! The AccessKey lifecycle: IDs, secrets, the per-owner limit, status, deletion and the recycle
 //! bin. The console and the API both call these functions; nothing else decides these rules.
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use rand::distr::Alphanumeric;
 use rand::rngs::OsRng;
@@ -15,6 +17,7 @@ use crate::crypto::Sealed;
 use crate::entities::access_key::{self, Status};
 use crate::entities::{account, ram_user, retired_access_key_id};
 use crate::error::DomainError;
+use crate::key_cache::SigningKey;
 use crate::services::Services;
 
 pub const ACCESS_KEY_ID_PREFIX: &str = "LTAI";
@@ -65,7 +68,11 @@ impl KeyOwner {
     }
 
     fn limit_error(self, limit: u32) -> DomainError {
-        DomainError::LimitExceeded(match self {
+        let code = match self {
+            Self::Account { .. } => "LimitExceeded.Account.AccessKey",
+            Self::User { .. } => "LimitExceeded.User.AccessKey",
+        };
+        DomainError::limit_exceeded(code, match self {
             Self::Account { .. } => format!(
                 "An account can have at most {limit} AccessKey pairs. Delete one you no longer use to create another."
             ),
@@ -140,7 +147,7 @@ impl KeyOwner {
                 .count(&svc.db)
                 .await?;
             if exists == 0 {
-                return Ok(DomainError::NotFound("The user does not exist.".to_owned()));
+                return Ok(crate::ram_users::user_not_found());
             }
         }
         Ok(self.limit_error(limit))
@@ -263,6 +270,7 @@ pub async fn set_status(
     if updated.rows_affected == 0 {
         return Err(not_found(access_key_id));
     }
+    svc.key_cache.invalidate(access_key_id);
     Ok(())
 }
 
@@ -305,6 +313,7 @@ pub async fn delete(
         retire(&txn, access_key_id, svc.clock.now()).await?;
     }
     txn.commit().await?;
+    svc.key_cache.invalidate(access_key_id);
     Ok(())
 }
 
@@ -375,9 +384,10 @@ async fn find_recycled(
         .count(&svc.db)
         .await?;
     if with_user > 0 {
-        return Err(DomainError::Conflict(format!(
-            "The AccessKey {access_key_id} was deleted together with its user. Restore the user to restore it."
-        )));
+        return Err(DomainError::conflict(
+            "DeleteConflict.AccessKey.RecycledWithUser",
+            format!("The AccessKey {access_key_id} was deleted together with its user. Restore the user to restore it."),
+        ));
     }
     access_key::Entity::find_by_id(access_key_id.to_owned())
         .filter(recycled_in(account_id))
@@ -387,11 +397,7 @@ async fn find_recycled(
             key.recycled_at
                 .is_some_and(|at| svc.clock.now() < purge_date(at))
         })
-        .ok_or_else(|| {
-            DomainError::NotFound(format!(
-                "The AccessKey {access_key_id} is not in the recycle bin."
-            ))
-        })
+        .ok_or_else(|| not_in_recycle_bin(access_key_id))
 }
 
 /// Puts a recycled key back with its user: same ID, secret and status. Refused when the user
@@ -409,8 +415,9 @@ pub async fn restore(
     let txn = svc.db.begin().await?;
     if !owner.claim_slot(&txn, MAX_USER_ACCESS_KEYS).await? {
         txn.rollback().await?;
-        return Err(DomainError::LimitExceeded(
-            "The user already has two AccessKey pairs. Delete one of them before restoring this one.".to_owned(),
+        return Err(DomainError::limit_exceeded(
+            "LimitExceeded.User.AccessKey",
+            "The user already has two AccessKey pairs. Delete one of them before restoring this one.",
         ));
     }
     let restored = access_key::Entity::update_many()
@@ -424,11 +431,10 @@ pub async fn restore(
         .await?;
     if restored.rows_affected == 0 {
         txn.rollback().await?;
-        return Err(DomainError::NotFound(format!(
-            "The AccessKey {access_key_id} is not in the recycle bin."
-        )));
+        return Err(not_in_recycle_bin(access_key_id));
     }
     txn.commit().await?;
+    svc.key_cache.invalidate(access_key_id);
     Ok(())
 }
 
@@ -480,6 +486,7 @@ async fn purge(svc: &Services, access_key_id: &str) -> Result<bool, DomainError>
     }
     retire(&txn, access_key_id, svc.clock.now()).await?;
     txn.commit().await?;
+    svc.key_cache.invalidate(access_key_id);
     Ok(true)
 }
 
@@ -494,6 +501,69 @@ pub(crate) async fn retire(
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// The signing material of a live key (not in the recycle bin), from the cache or else the
+/// database; `None` if there is no such key.
+pub async fn signing_key(
+    svc: &Services,
+    access_key_id: &str,
+) -> Result<Option<Arc<SigningKey>>, DomainError> {
+    if let Some(cached) = svc.key_cache.get(access_key_id) {
+        return Ok(cached);
+    }
+    let key = access_key::Entity::find_by_id(access_key_id.to_owned())
+        .filter(access_key::Column::RecycledAt.is_null())
+        .one(&svc.db)
+        .await?;
+    let signing = match key {
+        Some(key) => Some(Arc::new(SigningKey {
+            secret: reveal_secret(svc, &key)?,
+            active: key.status == Status::Active,
+            account_id: key.account_id,
+            user_id: key.user_id,
+            access_key_id: key.access_key_id,
+        })),
+        None => None,
+    };
+    svc.key_cache.put(access_key_id, signing.clone());
+    Ok(signing)
+}
+
+/// One successful signed call with a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUse {
+    pub at: DateTime<Utc>,
+    /// `ram` or `ims`.
+    pub service: &'static str,
+    pub ip: String,
+}
+
+/// Writes a batch of last uses in one transaction; a use never moves a key's time backwards.
+pub async fn record_uses(svc: &Services, uses: &[(String, KeyUse)]) -> Result<(), DomainError> {
+    let txn = svc.db.begin().await?;
+    for (access_key_id, key_use) in uses {
+        access_key::Entity::update_many()
+            .col_expr(access_key::Column::LastUsedAt, Expr::value(key_use.at))
+            .col_expr(
+                access_key::Column::LastUsedService,
+                Expr::value(key_use.service),
+            )
+            .col_expr(
+                access_key::Column::LastUsedIp,
+                Expr::value(key_use.ip.clone()),
+            )
+            .filter(access_key::Column::AccessKeyId.eq(access_key_id.as_str()))
+            .filter(
+                Condition::any()
+                    .add(access_key::Column::LastUsedAt.is_null())
+                    .add(access_key::Column::LastUsedAt.lt(key_use.at)),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -516,8 +586,18 @@ pub fn used_recently(svc: &Services, key: &access_key::Model, now: DateTime<Utc>
         .is_some_and(|used| now - used < svc.settings.recently_used_window)
 }
 
-fn not_found(access_key_id: &str) -> DomainError {
-    DomainError::NotFound(format!("The AccessKey {access_key_id} does not exist."))
+pub(crate) fn not_found(access_key_id: &str) -> DomainError {
+    DomainError::not_found(
+        "EntityNotExist.User.AccessKey",
+        format!("The AccessKey {access_key_id} does not exist."),
+    )
+}
+
+pub(crate) fn not_in_recycle_bin(access_key_id: &str) -> DomainError {
+    DomainError::not_found(
+        "EntityNotExist.RecycleBin.AccessKey",
+        format!("The AccessKey {access_key_id} is not in the recycle bin."),
+    )
 }
 
 #[cfg(test)]

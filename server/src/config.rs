@@ -127,6 +127,14 @@ pub struct Config {
         global = true
     )]
     pub listen: SocketAddr,
+    /// Address of the signed API (Alibaba Cloud RAM/IMS compatible), separate from the console.
+    #[arg(
+        long,
+        env = "ACCESSKEY_API_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub api_listen: SocketAddr,
     /// The built site (wasm, CSS, assets).
     #[arg(
         long,
@@ -198,9 +206,10 @@ impl Config {
     /// The start-up summary: every setting, no secret.
     pub fn summary(&self, master_key: &MasterKeySource) -> String {
         format!(
-            "listen {} | site root {} | data dir {} | database {} | master key {} | secure cookies {} | \
+            "listen {} | API listen {} | site root {} | data dir {} | database {} | master key {} | secure cookies {} | \
              max account AccessKeys {} | verification code TTL {}s | log {}",
             self.listen,
+            self.api_listen,
             self.site_root.display(),
             self.data_dir.display(),
             crate::db::redact_url(&self.database_url()),

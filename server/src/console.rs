@@ -30,9 +30,8 @@ impl Console {
             .ok_or(ConsoleError::NotSignedIn)
     }
 
-    /// Whose keys a request is about (`None`: the caller's own, the account's for the owner),
-    /// checked against what the caller may see or, with `change`, change. Only the owner ever
-    /// reaches the account's own keys: a RAM user's `None` is its own user.
+    /// Whose keys a request is about, checked against what the caller may see or, with
+    /// `change`, change (the rule itself is [`permissions::key_owner`]).
     async fn key_owner(
         &self,
         session: &Session,
@@ -40,33 +39,8 @@ impl Console {
         change: bool,
     ) -> Result<(Principal, KeyOwner, Grants), ConsoleError> {
         let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        let account_id = principal.account_id();
-        let (user_id, why) = match (user, principal) {
-            (None, Principal::Owner { .. }) => {
-                return Ok((principal, KeyOwner::Account { account_id }, grants));
-            }
-            (None, Principal::RamUser { user_id, .. }) => (
-                user_id,
-                "You do not have permission to manage your own AccessKey pairs. The account owner \
-                 can allow it in Security Settings (Allow RAM users to manage their own AccessKey \
-                 pairs).",
-            ),
-            (Some(name), _) => (
-                ram_users::find(&self.0, account_id, &name).await?.id,
-                "You do not have permission to manage this user's AccessKey pairs.",
-            ),
-        };
-        let allowed = if change {
-            grants.may_manage_keys_of(user_id)
-        } else {
-            grants.may_view_keys_of(user_id)
-        };
-        Grants::require(allowed, why)?;
-        let owner = KeyOwner::User {
-            account_id,
-            user_id,
-        };
+        let (owner, grants) =
+            permissions::key_owner(&self.0, principal, user.as_deref(), change).await?;
         Ok((principal, owner, grants))
     }
 
@@ -162,7 +136,7 @@ impl ConsoleBackend for Console {
                 let user = match ram_users::find_by_id(&self.0, account.id, user_id).await {
                     Ok(user) => user,
                     // Deleted since signing in: the session ends.
-                    Err(DomainError::NotFound(_)) => {
+                    Err(DomainError::NotFound { .. }) => {
                         session.flush().await.map_err(internal)?;
                         return Ok(None);
                     }
@@ -553,9 +527,11 @@ impl From<DomainError> for ConsoleError {
         let message = error.to_string();
         match error {
             DomainError::Invalid { field, message, .. } => ConsoleError::invalid(field, message),
-            DomainError::Conflict(_) | DomainError::AlreadySetUp => ConsoleError::Conflict(message),
-            DomainError::NotFound(_) => ConsoleError::NotFound(message),
-            DomainError::LimitExceeded(_) => ConsoleError::LimitExceeded(message),
+            DomainError::Conflict { .. } | DomainError::AlreadySetUp => {
+                ConsoleError::Conflict(message)
+            }
+            DomainError::NotFound { .. } => ConsoleError::NotFound(message),
+            DomainError::LimitExceeded { .. } => ConsoleError::LimitExceeded(message),
             DomainError::Verification(e) => {
                 let resend = !matches!(e, crate::error::VerificationError::Incorrect { .. });
                 ConsoleError::Verification { message, resend }

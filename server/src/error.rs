@@ -11,12 +11,13 @@ pub enum DomainError {
         code: &'static str,
         message: String,
     },
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    LimitExceeded(String),
+    /// `code`: the API's error code, such as `EntityAlreadyExists.User`.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    #[error("{message}")]
+    LimitExceeded { code: &'static str, message: String },
     #[error(transparent)]
     Verification(#[from] VerificationError),
     #[error("A code was sent moments ago. Wait {wait_secs} seconds before requesting another.")]
@@ -41,6 +42,27 @@ pub enum DomainError {
 impl DomainError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::invalid_parameter("InvalidParameter", field, message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn limit_exceeded(code: &'static str, message: impl Into<String>) -> Self {
+        Self::LimitExceeded {
+            code,
+            message: message.into(),
+        }
     }
 
     /// A rule with its own API error code, such as `InvalidParameter.UserName.Length`.

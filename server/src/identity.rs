@@ -137,16 +137,16 @@ pub async fn create_account(
             .count(&svc.db)
     };
     if taken(account::Column::Alias, &new.alias).await? > 0 {
-        return Err(DomainError::Conflict(format!(
-            "The account alias {} is already in use.",
-            new.alias
-        )));
+        return Err(DomainError::conflict(
+            "EntityAlreadyExists.Account.Alias",
+            format!("The account alias {} is already in use.", new.alias),
+        ));
     }
     if taken(account::Column::Email, &new.email).await? > 0 {
-        return Err(DomainError::Conflict(format!(
-            "An account with the e-mail {} already exists.",
-            new.email
-        )));
+        return Err(DomainError::conflict(
+            "EntityAlreadyExists.Account.Email",
+            format!("An account with the e-mail {} already exists.", new.email),
+        ));
     }
     let password_hash = hash_password(new.password).await?;
     let created = account::ActiveModel {
@@ -201,7 +201,10 @@ pub async fn find_account_by_alias(
         .one(&svc.db)
         .await?
         .ok_or_else(|| {
-            DomainError::NotFound(format!("There is no account with the alias {alias}."))
+            DomainError::not_found(
+                "EntityNotExist.Account",
+                format!("There is no account with the alias {alias}."),
+            )
         })
 }
 

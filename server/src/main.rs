@@ -1,4 +1,6 @@
+use std::future::IntoFuture;
 use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use clap::Parser;
@@ -6,6 +8,7 @@ use leptos::prelude::get_configuration;
 use server::access_keys::{self, KeyOwner};
 use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, UserCommand};
 use server::crypto::SecretBox;
+use server::gateway::{api_router, Gateway};
 use server::identity::{self, NewAccount};
 use server::permissions::{self, SystemPolicy};
 use server::ram_users::{self, NewRamUser};
@@ -81,21 +84,47 @@ async fn serve(config: Config) -> Result<(), Failure> {
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.listen;
     let needs_setup = identity::setup_needed(&svc).await?;
-    let app = console_router(svc, sessions, options, config.secure_cookies);
+    let gateway = Arc::new(Gateway::new(svc.clone()));
+    gateway.spawn_background();
+    let app = console_router(svc.clone(), sessions, options, config.secure_cookies);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let api_listener = tokio::net::TcpListener::bind(config.api_listen).await?;
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!("console listening on {url}");
+    tracing::info!(
+        "API listening on http://{} (RAM 2015-05-01, IMS 2019-08-15)",
+        api_listener.local_addr()?
+    );
     if needs_setup {
         tracing::info!("no account yet: open {url}/setup to create the account owner");
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let console = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
+    // The API records each caller's address as the key's last-used source IP.
+    let api = axum::serve(
+        api_listener,
+        api_router(gateway.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal());
+    tokio::try_join!(console.into_future(), api.into_future())?;
+    // Uses not yet written would be lost otherwise.
+    gateway.last_used.flush(&svc).await;
     Ok(())
 }
 
+/// Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }
 
 async fn create_account(

@@ -8,6 +8,7 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
+use crate::access_keys::KeyOwner;
 use crate::entities::{account, ram_user, user_policy};
 use crate::error::DomainError;
 use crate::identity::Principal;
@@ -124,7 +125,7 @@ pub async fn grants(svc: &Services, principal: Principal) -> Result<Grants, Doma
     // A deleted (recycled) user keeps nothing, even with a session or key still in hand.
     match crate::ram_users::find_by_id(svc, account_id, user_id).await {
         Ok(_) => {}
-        Err(DomainError::NotFound(_)) => return Ok(Grants::NONE),
+        Err(DomainError::NotFound { .. }) => return Ok(Grants::NONE),
         Err(e) => return Err(e),
     }
     let policies = policies_of(svc, user_id).await?;
@@ -138,6 +139,45 @@ pub async fn grants(svc: &Services, principal: Principal) -> Result<Grants, Doma
         manage_own_keys: account.is_some_and(|a| a.allow_user_to_manage_access_keys),
         user_id: Some(user_id),
     })
+}
+
+/// Whose keys a request is about, if the caller may see them or, with `change`, change them.
+/// `user` None is the caller's own: the account's for the owner, a RAM user's own otherwise.
+/// Only the owner ever reaches the account's own keys. The console and the API both ask here.
+pub async fn key_owner(
+    svc: &Services,
+    principal: Principal,
+    user: Option<&str>,
+    change: bool,
+) -> Result<(KeyOwner, Grants), DomainError> {
+    let grants = grants(svc, principal).await?;
+    let account_id = principal.account_id();
+    let (user_id, why) = match (user, principal) {
+        (None, Principal::Owner { .. }) => return Ok((KeyOwner::Account { account_id }, grants)),
+        (None, Principal::RamUser { user_id, .. }) => (
+            user_id,
+            "You do not have permission to manage your own AccessKey pairs. The account owner \
+             can allow it in Security Settings (Allow RAM users to manage their own AccessKey \
+             pairs).",
+        ),
+        (Some(name), _) => (
+            crate::ram_users::find(svc, account_id, name).await?.id,
+            "You do not have permission to manage this user's AccessKey pairs.",
+        ),
+    };
+    let allowed = if change {
+        grants.may_manage_keys_of(user_id)
+    } else {
+        grants.may_view_keys_of(user_id)
+    };
+    Grants::require(allowed, why)?;
+    Ok((
+        KeyOwner::User {
+            account_id,
+            user_id,
+        },
+        grants,
+    ))
 }
 
 pub async fn policies_of(svc: &Services, user_id: i64) -> Result<Vec<SystemPolicy>, DomainError> {
@@ -217,7 +257,7 @@ async fn ensure_user_in_account(
         .count(&svc.db)
         .await?;
     if found == 0 {
-        return Err(DomainError::NotFound("The user does not exist.".to_owned()));
+        return Err(crate::ram_users::user_not_found());
     }
     Ok(())
 }

@@ -96,7 +96,7 @@ pub async fn create(
     if let Some(existing) = find_any(svc, account_id, &name).await? {
         return Err(match existing.recycled_at {
             None => already_exists(),
-            Some(_) => DomainError::Conflict(format!(
+            Some(_) => DomainError::conflict("EntityAlreadyExists.User", format!(
                 "A deleted user named {name} is in the recycle bin. Restore it, or delete it permanently first."
             )),
         });
@@ -300,8 +300,9 @@ pub async fn delete(
         > 0;
     if keys == UserKeys::MustHaveNone && has_keys {
         txn.rollback().await?;
-        return Err(DomainError::Conflict(
-            "The user still has AccessKey pairs. Delete them before deleting the user.".to_owned(),
+        return Err(DomainError::conflict(
+            "DeleteConflict.User.AccessKey",
+            "The user still has AccessKey pairs. Delete them before deleting the user.",
         ));
     }
     access_key::Entity::update_many()
@@ -311,6 +312,8 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    // Its keys went (or came back) with it.
+    svc.key_cache.invalidate_all();
     Ok(())
 }
 
@@ -372,9 +375,7 @@ pub async fn restore(svc: &Services, account_id: i64, user_id: i64) -> Result<()
         .await?;
     if restored.rows_affected == 0 {
         txn.rollback().await?;
-        return Err(DomainError::NotFound(
-            "The user is not in the recycle bin.".to_owned(),
-        ));
+        return Err(user_not_in_recycle_bin());
     }
     let keys = access_key::Entity::update_many()
         .col_expr(
@@ -395,6 +396,8 @@ pub async fn restore(svc: &Services, account_id: i64, user_id: i64) -> Result<()
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    // Its keys went (or came back) with it.
+    svc.key_cache.invalidate_all();
     Ok(())
 }
 
@@ -410,9 +413,7 @@ pub async fn delete_permanently(
         .count(&svc.db)
         .await?;
     if in_bin == 0 {
-        return Err(DomainError::NotFound(
-            "The user is not in the recycle bin.".to_owned(),
-        ));
+        return Err(user_not_in_recycle_bin());
     }
     purge(svc, user_id).await
 }
@@ -452,11 +453,20 @@ async fn purge(svc: &Services, user_id: i64) -> Result<(), DomainError> {
         .await?;
     ram_user::Entity::delete_by_id(user_id).exec(&txn).await?;
     txn.commit().await?;
+    // Its keys went (or came back) with it.
+    svc.key_cache.invalidate_all();
     Ok(())
 }
 
-fn user_not_found() -> DomainError {
-    DomainError::NotFound("The user does not exist.".to_owned())
+pub(crate) fn user_not_found() -> DomainError {
+    DomainError::not_found("EntityNotExist.User", "The user does not exist.")
+}
+
+pub(crate) fn user_not_in_recycle_bin() -> DomainError {
+    DomainError::not_found(
+        "EntityNotExist.RecycleBin.User",
+        "The user is not in the recycle bin.",
+    )
 }
 /// Sets (or, with `None`, removes) the user's console sign-in password.
 pub async fn set_console_password(
@@ -480,7 +490,7 @@ pub async fn set_console_password(
         .exec(&svc.db)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(DomainError::NotFound("The user does not exist.".to_owned()));
+        return Err(user_not_found());
     }
     Ok(())
 }
@@ -524,7 +534,7 @@ pub async fn count(svc: &Services, account_id: i64) -> Result<u64, DomainError> 
 }
 
 fn already_exists() -> DomainError {
-    DomainError::Conflict("The user does already EXIST.".to_owned())
+    DomainError::conflict("EntityAlreadyExists.User", "The user does already EXIST.")
 }
 
 fn is_unique_violation(error: &sea_orm::DbErr) -> bool {

@@ -2,7 +2,10 @@
 //! the ones the domain writes one at a time (valid names, sealed secrets, key counters), inserted
 //! in batches inside transactions so 100,000 users take seconds, not hours. Nobody ever sees the
 //! seeded keys' secrets.
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
+};
 
 use crate::access_keys::{self, MAX_USER_ACCESS_KEYS};
 use crate::entities::access_key::{self, Status};
@@ -106,5 +109,12 @@ pub async fn ram_users_with_keys(
         txn.commit().await?;
         next = last + 1;
     }
+    // A bulk load leaves a long write-ahead log and stale planner statistics behind.
+    if svc.db.get_database_backend() == DatabaseBackend::Sqlite {
+        svc.db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
+    svc.db.execute_unprepared("ANALYZE").await?;
     Ok(seeded)
 }

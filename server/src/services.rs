@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretBox;
 use crate::identity::SignInThrottle;
+use crate::key_cache::KeyCache;
 use crate::verification::{CodeSender, LogSender};
 
 /// The rules an installation can tune.
@@ -36,6 +37,8 @@ pub struct Services {
     pub sender: Arc<dyn CodeSender>,
     pub settings: Settings,
     pub sign_in_throttle: SignInThrottle,
+    /// Signing material of recently used keys; the domain drops entries it changes.
+    pub key_cache: KeyCache,
 }
 
 impl Services {
@@ -47,6 +50,7 @@ impl Services {
             sender: Arc::new(LogSender),
             settings,
             sign_in_throttle: SignInThrottle::default(),
+            key_cache: KeyCache::default(),
         }
     }
 

@@ -190,7 +190,9 @@ async fn phone_of(svc: &Services, principal: Principal) -> Result<String, Domain
         Principal::Owner { account_id } => identity::find_account(svc, account_id)
             .await?
             .map(|account| account.mobile_phone)
-            .ok_or_else(|| DomainError::NotFound("The account no longer exists.".to_owned())),
+            .ok_or_else(|| {
+                DomainError::not_found("EntityNotExist.Account", "The account no longer exists.")
+            }),
         Principal::RamUser {
             account_id,
             user_id,

@@ -87,13 +87,13 @@ async fn an_account_holds_at_most_five_keys() {
         }
         let sixth = access_keys::create(&h.svc, owner).await;
         assert!(
-            matches!(sixth, Err(DomainError::LimitExceeded(_))),
+            matches!(sixth, Err(DomainError::LimitExceeded { .. })),
             "{}",
             h.backend
         );
         assert!(matches!(
             access_keys::ensure_below_limit(&h.svc, owner).await,
-            Err(DomainError::LimitExceeded(_))
+            Err(DomainError::LimitExceeded { .. })
         ));
         assert_eq!(access_keys::list(&h.svc, owner).await.unwrap().len(), 5);
 
@@ -122,7 +122,7 @@ async fn concurrent_creates_never_pass_the_limit() {
         for attempt in attempts {
             match attempt.await.unwrap() {
                 Ok(_) => created += 1,
-                Err(DomainError::LimitExceeded(_)) => refused += 1,
+                Err(DomainError::LimitExceeded { .. }) => refused += 1,
                 Err(other) => panic!("{}: unexpected {other}", h.backend),
             }
         }
@@ -165,7 +165,7 @@ async fn disable_and_enable_change_the_status() {
         );
         let unknown = access_keys::set_status(&h.svc, owner, "LTAInotakey", Status::Inactive).await;
         assert!(
-            matches!(unknown, Err(DomainError::NotFound(_))),
+            matches!(unknown, Err(DomainError::NotFound { .. })),
             "{}",
             h.backend
         );
@@ -206,7 +206,7 @@ async fn delete_removes_the_key_and_retires_its_id() {
         assert_eq!(stored.access_key_count, 0);
         assert!(matches!(
             access_keys::delete(&h.svc, owner, &id).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
     })
     .await;
@@ -232,10 +232,10 @@ async fn one_account_cannot_see_change_or_delete_another_accounts_keys() {
             h.backend
         );
         let disable = access_keys::set_status(&h.svc, other, &id, Status::Inactive).await;
-        assert!(matches!(disable, Err(DomainError::NotFound(_))));
+        assert!(matches!(disable, Err(DomainError::NotFound { .. })));
         assert!(matches!(
             access_keys::delete(&h.svc, other, &id).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
         assert_eq!(
             access_keys::list(&h.svc, acme).await.unwrap()[0].status,

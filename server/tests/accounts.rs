@@ -100,7 +100,7 @@ async fn duplicate_alias_or_email_is_a_conflict() {
         };
         assert!(matches!(
             identity::create_account(&h.svc, same_alias).await,
-            Err(DomainError::Conflict(_))
+            Err(DomainError::Conflict { .. })
         ));
         let same_email = NewAccount {
             alias: "other".to_owned(),
@@ -108,7 +108,7 @@ async fn duplicate_alias_or_email_is_a_conflict() {
         };
         assert!(matches!(
             identity::create_account(&h.svc, same_email).await,
-            Err(DomainError::Conflict(_))
+            Err(DomainError::Conflict { .. })
         ));
     })
     .await;

@@ -106,7 +106,7 @@ async fn attaching_is_idempotent_and_stays_inside_the_account() {
         let foreign =
             permissions::attach(&h.svc, other, user, SystemPolicy::AdministratorAccess).await;
         assert!(
-            matches!(foreign, Err(DomainError::NotFound(_))),
+            matches!(foreign, Err(DomainError::NotFound { .. })),
             "{}",
             h.backend
         );

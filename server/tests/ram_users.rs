@@ -26,9 +26,9 @@ async fn a_user_is_created_with_defaults_and_names_are_unique_per_account() {
         assert_eq!(user.access_key_count, 0);
 
         let again = ram_users::create(&h.svc, acme, named("ci-bot")).await;
-        assert!(matches!(again, Err(DomainError::Conflict(ref m)) if m == "The user does already EXIST."));
+        assert!(matches!(again, Err(DomainError::Conflict { code: "EntityAlreadyExists.User", ref message }) if message == "The user does already EXIST."));
         ram_users::create(&h.svc, other, named("ci-bot")).await.expect("another account may reuse the name");
-        assert!(matches!(ram_users::find(&h.svc, other, "nobody").await, Err(DomainError::NotFound(_))));
+        assert!(matches!(ram_users::find(&h.svc, other, "nobody").await, Err(DomainError::NotFound { .. })));
     })
     .await;
 }
@@ -208,7 +208,7 @@ async fn basic_information_can_be_edited_with_the_same_rules() {
                 ..Default::default()
             },
         );
-        assert!(matches!(foreign.await, Err(DomainError::NotFound(_))));
+        assert!(matches!(foreign.await, Err(DomainError::NotFound { .. })));
     })
     .await;
 }
@@ -242,7 +242,7 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
         assert!(
             matches!(
                 ram_users::find(&h.svc, acme, "ci-bot").await,
-                Err(DomainError::NotFound(_))
+                Err(DomainError::NotFound { .. })
             ),
             "{}",
             h.backend
@@ -258,11 +258,11 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
         assert_eq!(bin[0].delete_date, bin[0].recycled_at + Duration::days(30));
         let alone = access_keys::restore(&h.svc, acme, &kept).await;
         assert!(
-            matches!(alone, Err(DomainError::Conflict(_))),
+            matches!(alone, Err(DomainError::Conflict { .. })),
             "a key deleted with its user comes back with the user"
         );
         let again = ram_users::create(&h.svc, acme, named("ci-bot")).await;
-        assert!(matches!(again, Err(DomainError::Conflict(ref m)) if m.contains("recycle bin")));
+        assert!(matches!(again, Err(DomainError::Conflict { ref message, .. }) if message.contains("recycle bin")));
 
         h.clock.advance(Duration::days(29));
         ram_users::restore(&h.svc, acme, user_id).await.unwrap();
@@ -300,7 +300,13 @@ async fn the_api_delete_refuses_a_user_with_keys_and_writes_nothing() {
         .unwrap();
         let refused = ram_users::delete(&h.svc, acme, user_id, UserKeys::MustHaveNone).await;
         assert!(
-            matches!(refused, Err(DomainError::Conflict(_))),
+            matches!(
+                refused,
+                Err(DomainError::Conflict {
+                    code: "DeleteConflict.User.AccessKey",
+                    ..
+                })
+            ),
             "{}",
             h.backend
         );
@@ -338,7 +344,7 @@ async fn a_deleted_user_is_purged_after_thirty_days_with_its_key_ids_retired() {
         assert!(
             matches!(
                 ram_users::restore(&h.svc, acme, user_id).await,
-                Err(DomainError::NotFound(_))
+                Err(DomainError::NotFound { .. })
             ),
             "{}",
             h.backend

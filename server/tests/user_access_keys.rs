@@ -18,7 +18,13 @@ async fn a_ram_user_holds_at_most_two_keys() {
         access_keys::create(&h.svc, owner).await.unwrap();
         let third = access_keys::create(&h.svc, owner).await;
         assert!(
-            matches!(third, Err(DomainError::LimitExceeded(_))),
+            matches!(
+                third,
+                Err(DomainError::LimitExceeded {
+                    code: "LimitExceeded.User.AccessKey",
+                    ..
+                })
+            ),
             "{}",
             h.backend
         );
@@ -30,7 +36,7 @@ async fn a_ram_user_holds_at_most_two_keys() {
         };
         assert!(matches!(
             access_keys::create(&h.svc, nobody).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
     })
     .await;
@@ -50,7 +56,10 @@ async fn fifty_concurrent_creates_make_exactly_two_keys() {
         for attempt in attempts {
             match attempt.await.unwrap() {
                 Ok(_) => created += 1,
-                Err(DomainError::LimitExceeded(_)) => refused += 1,
+                Err(DomainError::LimitExceeded {
+                    code: "LimitExceeded.User.AccessKey",
+                    ..
+                }) => refused += 1,
                 Err(other) => panic!("{}: unexpected {other}", h.backend),
             }
         }
@@ -117,7 +126,13 @@ async fn restore_is_refused_while_the_user_holds_two_keys() {
         access_keys::create(&h.svc, owner).await.unwrap();
         let restore = access_keys::restore(&h.svc, account_id, &id).await;
         assert!(
-            matches!(restore, Err(DomainError::LimitExceeded(_))),
+            matches!(
+                restore,
+                Err(DomainError::LimitExceeded {
+                    code: "LimitExceeded.User.AccessKey",
+                    ..
+                })
+            ),
             "{}",
             h.backend
         );
@@ -147,7 +162,7 @@ async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
         h.clock.advance(Duration::days(30));
         let late = access_keys::restore(&h.svc, account_id, &id).await;
         assert!(
-            matches!(late, Err(DomainError::NotFound(_))),
+            matches!(late, Err(DomainError::NotFound { .. })),
             "due keys cannot be restored: {}",
             h.backend
         );
@@ -198,7 +213,7 @@ async fn delete_permanently_purges_now() {
             .unwrap()
             .is_some());
         let again = access_keys::delete_from_recycle_bin(&h.svc, account_id, &id).await;
-        assert!(matches!(again, Err(DomainError::NotFound(_))));
+        assert!(matches!(again, Err(DomainError::NotFound { .. })));
     })
     .await;
 }
@@ -229,11 +244,11 @@ async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
         );
         assert!(matches!(
             access_keys::delete(&h.svc, foreign, &id).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
         assert!(matches!(
             access_keys::create(&h.svc, foreign).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
 
         access_keys::delete(&h.svc, owner, &id).await.unwrap();
@@ -243,10 +258,10 @@ async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
             .is_empty());
         assert!(matches!(
             access_keys::restore(&h.svc, other, &id).await,
-            Err(DomainError::NotFound(_))
+            Err(DomainError::NotFound { .. })
         ));
         let purge = access_keys::delete_from_recycle_bin(&h.svc, other, &id).await;
-        assert!(matches!(purge, Err(DomainError::NotFound(_))));
+        assert!(matches!(purge, Err(DomainError::NotFound { .. })));
         assert_eq!(
             access_keys::recycle_bin(&h.svc, acme).await.unwrap().len(),
             1

@@ -1,0 +1,468 @@
+//! The RAM and IMS actions: parameters in, the domain functions the console uses, Alibaba's
+//! response shapes out. Who may do what is decided by [`permissions`], as in the console.
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::auth::Caller;
+use super::error::ApiError;
+use super::request::ApiRequest;
+use super::Gateway;
+use crate::access_keys::{self, KeyOwner};
+use crate::entities::access_key::{self, Status};
+use crate::entities::ram_user;
+use crate::identity;
+use crate::permissions::{self, Grants};
+use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use crate::services::Services;
+
+pub const RAM_VERSION: &str = "2015-05-01";
+pub const IMS_VERSION: &str = "2019-08-15";
+
+/// Runs one action; returns the service it belongs to (for last-used) and the response data.
+pub async fn dispatch(
+    gateway: &Gateway,
+    caller: &Caller,
+    action: &str,
+    version: &str,
+    request: &ApiRequest,
+) -> Result<(&'static str, Value), ApiError> {
+    let call = Call {
+        svc: &gateway.svc,
+        gateway,
+        caller,
+        request,
+        ims: version == IMS_VERSION,
+    };
+    let data = match (version, action) {
+        (RAM_VERSION, "CreateUser") => call.create_user().await?,
+        (RAM_VERSION, "GetUser") => call.get_user().await?,
+        (RAM_VERSION, "ListUsers") => call.list_users().await?,
+        (RAM_VERSION, "UpdateUser") => call.update_user().await?,
+        (RAM_VERSION, "DeleteUser") => call.delete_user().await?,
+        (RAM_VERSION, "GetSecurityPreference") => call.get_security_preference().await?,
+        (RAM_VERSION, "SetSecurityPreference") => call.set_security_preference().await?,
+        (RAM_VERSION | IMS_VERSION, "CreateAccessKey") => call.create_access_key().await?,
+        (RAM_VERSION | IMS_VERSION, "ListAccessKeys") => call.list_access_keys().await?,
+        (RAM_VERSION | IMS_VERSION, "UpdateAccessKey") => call.update_access_key().await?,
+        (RAM_VERSION | IMS_VERSION, "DeleteAccessKey") => call.delete_access_key().await?,
+        (RAM_VERSION | IMS_VERSION, "GetAccessKeyLastUsed") => call.last_used().await?,
+        (IMS_VERSION, "ListAccessKeysInRecycleBin") => call.recycled_keys(None).await?,
+        (IMS_VERSION, "GetAccessKeyInfoInRecycleBin") => {
+            let id = call.required("UserAccessKeyId")?;
+            call.recycled_keys(Some(id)).await?
+        }
+        (IMS_VERSION, "RestoreAccessKeyFromRecycleBin") => call.restore_access_key().await?,
+        (IMS_VERSION, "DeleteAccessKeyInRecycleBin") => call.purge_access_key().await?,
+        (IMS_VERSION, "ListUsersInRecycleBin") => call.recycled_users(None).await?,
+        (IMS_VERSION, "GetUserInRecycleBin") => {
+            let id = call.user_id_param()?;
+            call.recycled_users(Some(id)).await?
+        }
+        (IMS_VERSION, "RestoreUserFromRecycleBin") => call.restore_user().await?,
+        (IMS_VERSION, "DeleteUserInRecycleBin") => call.purge_user().await?,
+        _ => return Err(ApiError::api_not_found(action, version)),
+    };
+    Ok((if call.ims { "ims" } else { "ram" }, data))
+}
+
+struct Call<'a> {
+    svc: &'a Services,
+    gateway: &'a Gateway,
+    caller: &'a Caller,
+    request: &'a ApiRequest,
+    ims: bool,
+}
+
+impl Call<'_> {
+    fn account_id(&self) -> i64 {
+        self.caller.principal.account_id()
+    }
+
+    /// A parameter with a value (an empty one counts as absent).
+    fn param(&self, name: &str) -> Option<&str> {
+        self.request.param(name).filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.param(name).ok_or_else(|| ApiError::missing(name))
+    }
+
+    async fn grants(&self) -> Result<Grants, ApiError> {
+        Ok(permissions::grants(self.svc, self.caller.principal).await?)
+    }
+
+    async fn require(&self, allowed: impl Fn(&Grants) -> bool) -> Result<(), ApiError> {
+        let grants = self.grants().await?;
+        Grants::require(
+            allowed(&grants),
+            "You are not authorized to do this action. Ask the account owner for the policy it needs.",
+        )?;
+        Ok(())
+    }
+
+    /// The user a key action names: `UserName` (RAM), `UserPrincipalName` or `UserId` (IMS);
+    /// none means the caller itself.
+    async fn named_user(&self) -> Result<Option<String>, ApiError> {
+        if !self.ims {
+            return Ok(self.param("UserName").map(str::to_owned));
+        }
+        if let Some(principal_name) = self.param("UserPrincipalName") {
+            let alias = identity::find_account(self.svc, self.account_id())
+                .await?
+                .map(|a| a.alias)
+                .unwrap_or_default();
+            let domain = format!("@{alias}.onaliyun.com");
+            return match principal_name.strip_suffix(domain.as_str()) {
+                Some(name) if !name.is_empty() => Ok(Some(name.to_owned())),
+                _ => Err(crate::ram_users::user_not_found().into()),
+            };
+        }
+        if self.param("UserId").is_some() {
+            let user =
+                ram_users::find_by_id(self.svc, self.account_id(), self.user_id_param()?).await?;
+            return Ok(Some(user.name));
+        }
+        Ok(None)
+    }
+
+    fn user_id_param(&self) -> Result<i64, ApiError> {
+        self.required("UserId")?
+            .parse()
+            .map_err(|_| ApiError::from(crate::ram_users::user_not_found()))
+    }
+
+    async fn key_owner(&self, change: bool) -> Result<KeyOwner, ApiError> {
+        let user = self.named_user().await?;
+        let (owner, _) =
+            permissions::key_owner(self.svc, self.caller.principal, user.as_deref(), change)
+                .await?;
+        Ok(owner)
+    }
+
+    async fn create_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        let new = NewRamUser {
+            name: self.required("UserName")?.to_owned(),
+            display_name: self.param("DisplayName").map(str::to_owned),
+            email: self.param("Email").map(str::to_owned),
+            mobile_phone: self.param("MobilePhone").map(str::to_owned),
+            comments: self.param("Comments").map(str::to_owned),
+        };
+        let user = ram_users::create(self.svc, self.account_id(), new).await?;
+        Ok(json!({ "User": user_json(&user) }))
+    }
+
+    async fn get_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.view_users).await?;
+        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        Ok(json!({ "User": user_json(&user) }))
+    }
+
+    async fn list_users(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.view_users).await?;
+        let max_items = match self.param("MaxItems") {
+            None => 100,
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid("MaxItems", "MaxItems must be a number from 1 to 1000.")
+                })?,
+        };
+        let marker = match self.param("Marker") {
+            None => None,
+            Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                ApiError::invalid("Marker", "Marker must be a value from a previous response.")
+            })?),
+        };
+        let page = ram_users::list(self.svc, self.account_id(), marker, max_items).await?;
+        let users: Vec<Value> = page.users.iter().map(user_json).collect();
+        let mut data = json!({
+            "IsTruncated": page.next_marker.is_some(),
+            "Users": { "User": users },
+        });
+        if let Some(marker) = page.next_marker {
+            data["Marker"] = json!(marker.to_string());
+        }
+        Ok(data)
+    }
+
+    async fn update_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        if self
+            .param("NewUserName")
+            .is_some_and(|new_name| new_name != user.name)
+        {
+            return Err(ApiError::invalid(
+                "NewUserName",
+                "Renaming a user is not supported: its logon name is what its keys and sign-in are known by.",
+            ));
+        }
+        let keep = |param: &str, current: &Option<String>| {
+            self.request
+                .param(param)
+                .map(str::to_owned)
+                .or_else(|| current.clone())
+        };
+        let changes = UserChanges {
+            display_name: self
+                .param("NewDisplayName")
+                .map_or_else(|| user.display_name.clone(), str::to_owned),
+            email: keep("NewEmail", &user.email),
+            mobile_phone: keep("NewMobilePhone", &user.mobile_phone),
+            comments: keep("NewComments", &user.comments),
+        };
+        let user = ram_users::update(self.svc, self.account_id(), user.id, changes).await?;
+        Ok(json!({ "User": user_json(&user) }))
+    }
+
+    async fn delete_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        // Alibaba's API refuses a user that still has keys; the console recycles both instead.
+        ram_users::delete(self.svc, self.account_id(), user.id, UserKeys::MustHaveNone).await?;
+        Ok(json!({}))
+    }
+
+    async fn get_security_preference(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.view_users).await?;
+        let account = identity::find_account(self.svc, self.account_id())
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        Ok(security_preference_json(
+            account.allow_user_to_manage_access_keys,
+        ))
+    }
+
+    async fn set_security_preference(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        if let Some(value) = self.param("AllowUserToManageAccessKeys") {
+            let allow = parse_bool("AllowUserToManageAccessKeys", value)?;
+            permissions::set_allow_user_to_manage_access_keys(self.svc, self.account_id(), allow)
+                .await?;
+        }
+        self.get_security_preference().await
+    }
+
+    async fn create_access_key(&self) -> Result<Value, ApiError> {
+        let owner = self.key_owner(true).await?;
+        let created = access_keys::create(self.svc, owner).await?;
+        Ok(json!({
+            "AccessKey": {
+                "AccessKeyId": created.key.access_key_id,
+                "AccessKeySecret": created.secret.as_str(),
+                "Status": status_name(created.key.status),
+                "CreateDate": time(&created.key.created_at),
+            }
+        }))
+    }
+
+    async fn list_access_keys(&self) -> Result<Value, ApiError> {
+        let owner = self.key_owner(false).await?;
+        let keys: Vec<Value> = access_keys::list(self.svc, owner)
+            .await?
+            .iter()
+            .map(|key| {
+                let mut item = json!({
+                    "AccessKeyId": key.access_key_id,
+                    "Status": status_name(key.status),
+                    "CreateDate": time(&key.created_at),
+                });
+                if self.ims {
+                    item["UpdateDate"] = json!(time(&key.updated_at));
+                }
+                item
+            })
+            .collect();
+        Ok(json!({ "AccessKeys": { "AccessKey": keys } }))
+    }
+
+    async fn update_access_key(&self) -> Result<Value, ApiError> {
+        let owner = self.key_owner(true).await?;
+        let id = self.required("UserAccessKeyId")?;
+        let status = match self.required("Status")? {
+            "Active" => Status::Active,
+            "Inactive" => Status::Inactive,
+            _ => {
+                return Err(ApiError::invalid(
+                    "Status",
+                    "Status must be Active or Inactive.",
+                ))
+            }
+        };
+        access_keys::set_status(self.svc, owner, id, status).await?;
+        Ok(json!({}))
+    }
+
+    async fn delete_access_key(&self) -> Result<Value, ApiError> {
+        let owner = self.key_owner(true).await?;
+        access_keys::delete(self.svc, owner, self.required("UserAccessKeyId")?).await?;
+        Ok(json!({}))
+    }
+
+    async fn last_used(&self) -> Result<Value, ApiError> {
+        let owner = self.key_owner(false).await?;
+        let id = self.required("UserAccessKeyId")?;
+        let key: access_key::Model = access_keys::list(self.svc, owner)
+            .await?
+            .into_iter()
+            .find(|k| k.access_key_id == id)
+            .ok_or_else(|| ApiError::from(access_keys::not_found(id)))?;
+        // A use not yet written to the database counts too.
+        let (at, service) = match self.gateway.last_used.pending(id) {
+            Some(pending) => (Some(pending.at), Some(pending.service.to_owned())),
+            None => (key.last_used_at, key.last_used_service),
+        };
+        let mut last = json!({ "LastUsedDate": at.as_ref().map(time).unwrap_or_default() });
+        if self.ims {
+            last["ServiceName"] = json!(service.unwrap_or_default());
+        }
+        Ok(json!({ "AccessKeyLastUsed": last }))
+    }
+
+    async fn recycled_keys(&self, only: Option<&str>) -> Result<Value, ApiError> {
+        self.require(|g| g.view_users).await?;
+        let user_id = self.param("UserId");
+        let keys: Vec<Value> = access_keys::recycle_bin(self.svc, self.account_id())
+            .await?
+            .into_iter()
+            .filter(|k| only.is_none_or(|id| k.key.access_key_id == id))
+            .filter(|k| {
+                user_id.is_none_or(|u| k.key.user_id.map(|id| id.to_string()).as_deref() == Some(u))
+            })
+            .map(|k| {
+                json!({
+                    "AccessKeyId": k.key.access_key_id,
+                    "UserId": k.key.user_id.map(|id| id.to_string()).unwrap_or_default(),
+                    "UserName": k.user_name,
+                    "CreateDate": time(&k.key.created_at),
+                    "RecycleDate": time(&k.recycled_at),
+                    "DeleteDate": time(&k.delete_date),
+                })
+            })
+            .collect();
+        match only {
+            None => Ok(json!({ "AccessKeys": { "AccessKey": keys } })),
+            Some(id) => keys
+                .into_iter()
+                .next()
+                .map(|key| json!({ "AccessKey": key }))
+                .ok_or_else(|| ApiError::from(access_keys::not_in_recycle_bin(id))),
+        }
+    }
+
+    async fn restore_access_key(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        access_keys::restore(
+            self.svc,
+            self.account_id(),
+            self.required("UserAccessKeyId")?,
+        )
+        .await?;
+        Ok(json!({}))
+    }
+
+    async fn purge_access_key(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        access_keys::delete_from_recycle_bin(
+            self.svc,
+            self.account_id(),
+            self.required("UserAccessKeyId")?,
+        )
+        .await?;
+        Ok(json!({}))
+    }
+
+    async fn recycled_users(&self, only: Option<i64>) -> Result<Value, ApiError> {
+        self.require(|g| g.view_users).await?;
+        let users: Vec<Value> = ram_users::recycle_bin(self.svc, self.account_id())
+            .await?
+            .into_iter()
+            .filter(|u| only.is_none_or(|id| u.user.id == id))
+            .map(|u| {
+                let mut user = user_json(&u.user);
+                user["RecycleDate"] = json!(time(&u.recycled_at));
+                user["DeleteDate"] = json!(time(&u.delete_date));
+                user["AccessKeyIds"] = json!(u.access_key_ids);
+                user
+            })
+            .collect();
+        match only {
+            None => Ok(json!({ "Users": { "User": users } })),
+            Some(_) => users
+                .into_iter()
+                .next()
+                .map(|user| json!({ "User": user }))
+                .ok_or_else(|| ApiError::from(ram_users::user_not_in_recycle_bin())),
+        }
+    }
+
+    async fn restore_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        ram_users::restore(self.svc, self.account_id(), self.user_id_param()?).await?;
+        Ok(json!({}))
+    }
+
+    async fn purge_user(&self) -> Result<Value, ApiError> {
+        self.require(|g| g.manage_users).await?;
+        ram_users::delete_permanently(self.svc, self.account_id(), self.user_id_param()?).await?;
+        Ok(json!({}))
+    }
+}
+
+/// The API's times: UTC, to the second.
+fn time(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Active => "Active",
+        Status::Inactive => "Inactive",
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "true" | "True" => Ok(true),
+        "false" | "False" => Ok(false),
+        _ => Err(ApiError::invalid(
+            name,
+            format!("{name} must be true or false."),
+        )),
+    }
+}
+
+fn user_json(user: &ram_user::Model) -> Value {
+    json!({
+        "UserId": user.id.to_string(),
+        "UserName": user.name,
+        "DisplayName": user.display_name,
+        "MobilePhone": user.mobile_phone.clone().unwrap_or_default(),
+        "Email": user.email.clone().unwrap_or_default(),
+        "Comments": user.comments.clone().unwrap_or_default(),
+        "CreateDate": time(&user.created_at),
+        "UpdateDate": time(&user.updated_at),
+        "LastLoginDate": user.last_login_at.as_ref().map(time).unwrap_or_default(),
+    })
+}
+
+fn security_preference_json(allow_user_to_manage_access_keys: bool) -> Value {
+    json!({
+        "SecurityPreference": {
+            "AccessKeyPreference": {
+                "AllowUserToManageAccessKeys": allow_user_to_manage_access_keys,
+            },
+            "LoginProfilePreference": {
+                "AllowUserToChangePassword": true,
+                "EnableSaveMFATicket": false,
+                "LoginNetworkMasks": "",
+                "LoginSessionDuration": 8,
+            },
+            "MFAPreference": { "AllowUserToManageMFADevices": true },
+            "PublicKeyPreference": { "AllowUserToManagePublicKeys": false },
+        }
+    })
+}

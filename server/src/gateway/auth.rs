@@ -1,0 +1,165 @@
+//! Who is calling: the signature checks, in the order of the spec's error table (missing
+//! parameters, malformed signature, timestamp, unknown key, disabled key, signature, nonce).
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::error::ApiError;
+use super::nonces::Nonce;
+use super::request::{ApiRequest, Signed};
+use super::signature::{self, verify_v1, verify_v3};
+use super::Gateway;
+use crate::access_keys;
+use crate::identity::Principal;
+use crate::key_cache::SigningKey;
+
+/// How far a request's timestamp may be from the server's clock, either way.
+pub const TIMESTAMP_WINDOW_MINUTES: i64 = 15;
+
+/// An authenticated caller: the key it signed with, and the identity that key belongs to.
+pub struct Caller {
+    pub key: Arc<SigningKey>,
+    pub principal: Principal,
+}
+
+pub async fn authenticate(gateway: &Gateway, request: &ApiRequest) -> Result<Caller, ApiError> {
+    let signed = match request.signed() {
+        Some(signed) => signed,
+        None if request.header("authorization").is_some() => {
+            return Err(ApiError::incomplete_signature())
+        }
+        None if request.param("AccessKeyId").is_none() => {
+            return Err(ApiError::missing("AccessKeyId"))
+        }
+        None => return Err(ApiError::missing("Signature")),
+    };
+    let (access_key_id, timestamp, nonce) = match &signed {
+        Signed::V3(authorization) => {
+            let required = |name: &str| {
+                request
+                    .header(name)
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(ApiError::incomplete_signature)
+            };
+            // The payload hash the client signed must be the body's.
+            let body_hash = required("x-acs-content-sha256")?;
+            if body_hash != signature::sha256_hex(&request.body) {
+                return Err(ApiError::signature_mismatch());
+            }
+            for header in ["host", "x-acs-date", "x-acs-signature-nonce"] {
+                if !authorization.signed_headers.iter().any(|h| h == header) {
+                    return Err(ApiError::incomplete_signature());
+                }
+            }
+            (
+                authorization.access_key_id.as_str(),
+                required("x-acs-date")?,
+                required("x-acs-signature-nonce")?,
+            )
+        }
+        Signed::V1 { access_key_id, .. } => {
+            if request.param("SignatureMethod") != Some("HMAC-SHA1")
+                || request.param("SignatureVersion") != Some("1.0")
+            {
+                return Err(ApiError::incomplete_signature());
+            }
+            let required = |name: &str| {
+                request
+                    .param(name)
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| ApiError::missing(name))
+            };
+            (
+                access_key_id.as_str(),
+                required("Timestamp")?,
+                required("SignatureNonce")?,
+            )
+        }
+    };
+    check_timestamp(timestamp, gateway.svc.clock.now())?;
+
+    let key = access_keys::signing_key(&gateway.svc, access_key_id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(ApiError::key_not_found)?;
+    if !key.active {
+        return Err(ApiError::key_inactive());
+    }
+    let verified = match &signed {
+        Signed::V3(authorization) => verify_v3(
+            &key.secret,
+            &request.v3_string_to_sign(authorization),
+            &authorization.signature,
+        ),
+        Signed::V1 { signature, .. } => {
+            verify_v1(&key.secret, &request.v1_string_to_sign(), signature)
+        }
+    };
+    if !verified {
+        return Err(ApiError::signature_mismatch());
+    }
+    // Only a correctly signed request spends its nonce, so nobody can burn another's nonces.
+    match gateway.nonces.check(&key.access_key_id, nonce) {
+        Nonce::Fresh => {}
+        Nonce::Used => return Err(ApiError::nonce_used()),
+        Nonce::Full => return Err(ApiError::throttled()),
+    }
+    let principal = match key.user_id {
+        None => Principal::Owner {
+            account_id: key.account_id,
+        },
+        Some(user_id) => Principal::RamUser {
+            account_id: key.account_id,
+            user_id,
+        },
+    };
+    Ok(Caller { key, principal })
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of `now`.
+fn check_timestamp(timestamp: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let at = NaiveDateTime::parse_from_str(timestamp, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| ApiError::timestamp_format())?
+        .and_utc();
+    if (now - at).num_seconds().abs() > TIMESTAMP_WINDOW_MINUTES * 60 {
+        return Err(ApiError::timestamp_expired());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn timestamps_must_be_well_formed_and_within_fifteen_minutes() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 13, 30, 0).unwrap();
+        assert!(check_timestamp("2026-11-22T13:26:38Z", now).is_ok());
+        assert!(check_timestamp("2026-11-22T13:45:00Z", now).is_ok());
+        assert_eq!(
+            check_timestamp("2026-11-22T13:45:01Z", now)
+                .unwrap_err()
+                .code,
+            "InvalidTimeStamp.Expired"
+        );
+        assert_eq!(
+            check_timestamp("2026-11-22T13:14:59Z", now)
+                .unwrap_err()
+                .code,
+            "InvalidTimeStamp.Expired"
+        );
+        for bad in [
+            "",
+            "2026-11-22 13:26:38",
+            "2026-11-22T13:26:38",
+            "yesterday",
+        ] {
+            assert_eq!(
+                check_timestamp(bad, now).unwrap_err().code,
+                "InvalidTimeStamp.Format",
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The API's errors in Alibaba's shape: an HTTP status, a `Code` the SDK raises, a `Message` a
+//! person can act on. Every domain error maps here, in one table; faults keep their details in
+//! the log.
+use std::borrow::Cow;
+
+use axum::http::StatusCode;
+
+use crate::error::{DomainError, VerificationError};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: Cow<'static, str>,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: Cow::Borrowed(code),
+            message: message.into(),
+        }
+    }
+
+    /// `Missing<Param>`: a required parameter is absent or empty.
+    pub fn missing(param: &str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: Cow::Owned(format!("Missing{param}")),
+            message: format!("{param} is mandatory for this action."),
+        }
+    }
+
+    pub fn invalid(param: &str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: Cow::Owned(format!("InvalidParameter.{param}")),
+            message: message.into(),
+        }
+    }
+
+    pub fn incomplete_signature() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "IncompleteSignature",
+            "The request signature does not conform to Aliyun standards.",
+        )
+    }
+
+    pub fn timestamp_format() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTimeStamp.Format",
+            "Specified time stamp or date value is not well formatted.",
+        )
+    }
+
+    pub fn timestamp_expired() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired: it must be within 15 minutes of the server's time.",
+        )
+    }
+
+    pub fn key_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        )
+    }
+
+    pub fn key_inactive() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidAccessKeyId.Inactive",
+            "Specified access key is disabled.",
+        )
+    }
+
+    pub fn signature_mismatch() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation.",
+        )
+    }
+
+    pub fn nonce_used() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        )
+    }
+
+    pub fn throttled() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        )
+    }
+
+    pub fn api_not_found(action: &str, version: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "InvalidApi.NotFound",
+            format!(
+                "Specified api is not found, please check your url and method: {action} {version}."
+            ),
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "The request processing has failed due to some unknown error.",
+        )
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        let message = error.to_string();
+        let (status, code): (StatusCode, &'static str) = match &error {
+            DomainError::Invalid { code, .. } => (StatusCode::BAD_REQUEST, code),
+            DomainError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            DomainError::Conflict { code, .. } | DomainError::LimitExceeded { code, .. } => {
+                (StatusCode::CONFLICT, code)
+            }
+            DomainError::NoPermission(_) => (StatusCode::FORBIDDEN, "NoPermission"),
+            DomainError::Verification(VerificationError::NoPhone)
+            | DomainError::Verification(_)
+            | DomainError::ResendTooSoon { .. }
+            | DomainError::WrongCredentials
+            | DomainError::SignInThrottled { .. }
+            | DomainError::AlreadySetUp => (StatusCode::BAD_REQUEST, "InvalidParameter"),
+            DomainError::Database(_) | DomainError::Crypto(_) | DomainError::Internal(_) => {
+                tracing::error!("API request failed: {error}");
+                return Self::internal();
+            }
+        };
+        Self {
+            status,
+            code: Cow::Borrowed(code),
+            message,
+        }
+    }
+}

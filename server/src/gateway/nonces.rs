@@ -1,0 +1,93 @@
+//! Replay protection: a signature nonce is accepted once per AccessKey within the timestamp
+//! window. A request older than the window fails its timestamp check anyway, so a nonce need not
+//! be remembered longer than that: memory stays bounded by the request rate.
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+
+pub struct NonceStore {
+    /// `(AccessKey ID, nonce)` → when it was first seen.
+    seen: DashMap<(String, String), Instant>,
+    window: Duration,
+    capacity: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nonce {
+    Fresh,
+    Used,
+    /// More live nonces than the store may hold: the caller is flooding; refuse rather than forget.
+    Full,
+}
+
+impl NonceStore {
+    pub fn new(window: Duration, capacity: usize) -> Self {
+        Self {
+            seen: DashMap::new(),
+            window,
+            capacity,
+        }
+    }
+
+    /// Records the nonce; says whether it had been seen within the window.
+    pub fn check(&self, access_key_id: &str, nonce: &str) -> Nonce {
+        if self.seen.len() >= self.capacity {
+            self.forget_expired();
+            if self.seen.len() >= self.capacity {
+                return Nonce::Full;
+            }
+        }
+        let now = Instant::now();
+        let mut fresh = false;
+        self.seen
+            .entry((access_key_id.to_owned(), nonce.to_owned()))
+            .and_modify(|first_seen| {
+                if now.duration_since(*first_seen) >= self.window {
+                    *first_seen = now;
+                    fresh = true;
+                }
+            })
+            .or_insert_with(|| {
+                fresh = true;
+                now
+            });
+        if fresh {
+            Nonce::Fresh
+        } else {
+            Nonce::Used
+        }
+    }
+
+    /// Drops what has aged out of the window; also run now and then in the background.
+    pub fn forget_expired(&self) {
+        let window = self.window;
+        self.seen
+            .retain(|_, first_seen| first_seen.elapsed() < window);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nonce_works_once_per_key_within_the_window() {
+        let store = NonceStore::new(Duration::from_millis(200), 100);
+        assert_eq!(store.check("LTAIa", "n1"), Nonce::Fresh);
+        assert_eq!(store.check("LTAIa", "n1"), Nonce::Used);
+        assert_eq!(store.check("LTAIb", "n1"), Nonce::Fresh, "per key");
+        std::thread::sleep(Duration::from_millis(220));
+        store.forget_expired();
+        assert_eq!(store.check("LTAIa", "n1"), Nonce::Fresh, "aged out");
+    }
+
+    #[test]
+    fn a_full_store_refuses_instead_of_forgetting() {
+        let store = NonceStore::new(Duration::from_secs(900), 3);
+        for n in ["a", "b", "c"] {
+            assert_eq!(store.check("LTAIa", n), Nonce::Fresh);
+        }
+        assert_eq!(store.check("LTAIa", "d"), Nonce::Full);
+        assert_eq!(store.check("LTAIa", "a"), Nonce::Full);
+    }
+}
