@@ -13,9 +13,12 @@ function server(name: string, port: number, extraEnv: Record<string, string> = {
     dataDir: path.join(dir, "data"),
     log: path.join(dir, "server.log"),
     url: `http://127.0.0.1:${port}`,
+    /** The signed API, beside the console (console port + 100). */
+    apiEndpoint: `127.0.0.1:${port + 100}`,
     env: {
       ACCESSKEY_DATA_DIR: path.join(dir, "data"),
       ACCESSKEY_LISTEN: `127.0.0.1:${port}`,
+      ACCESSKEY_API_LISTEN: `127.0.0.1:${port + 100}`,
       LEPTOS_SITE_ROOT: siteRoot,
       ACCESSKEY_LOG: "info",
       ...extraEnv,
@@ -28,5 +31,6 @@ export const servers = {
   shortCodes: server("short-codes", 3011, { ACCESSKEY_VERIFICATION_CODE_TTL: "3" }),
   ramUsers: server("ram-users", 3012),
   ramAdmins: server("ram-admins", 3013),
+  api: server("api", 3014),
 };
 export type Server = (typeof servers)[keyof typeof servers];

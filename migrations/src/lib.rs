@@ -9,6 +9,7 @@ mod m20261122_000005_create_sessions;
 mod m20261122_000006_create_user_policies;
 mod m20261122_000007_add_recycling_to_ram_users;
 mod m20261122_000008_index_ram_users_by_account;
+mod m20261122_000009_create_used_nonces;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_user_policies::Migration),
             Box::new(m20261122_000007_add_recycling_to_ram_users::Migration),
             Box::new(m20261122_000008_index_ram_users_by_account::Migration),
+            Box::new(m20261122_000009_create_used_nonces::Migration),
         ]
     }
 }

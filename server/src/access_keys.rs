@@ -36,13 +36,13 @@ pub enum KeyOwner {
 }
 
 impl KeyOwner {
-    fn account_id(self) -> i64 {
+    pub fn account_id(self) -> i64 {
         match self {
             Self::Account { account_id } | Self::User { account_id, .. } => account_id,
         }
     }
 
-    fn user_id(self) -> Option<i64> {
+    pub fn user_id(self) -> Option<i64> {
         match self {
             Self::Account { .. } => None,
             Self::User { user_id, .. } => Some(user_id),

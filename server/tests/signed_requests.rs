@@ -157,6 +157,16 @@ async fn captured_requests_authenticate_once_and_only_while_fresh() {
             assert_eq!(replay.code, "SignatureNonceUsed");
         }
 
+        // Another instance remembers none of these nonces in memory; on a shared PostgreSQL
+        // database it still refuses the replays (a SQLite database has a single instance).
+        let other_instance = Arc::new(Gateway::new(h.svc.clone()));
+        let elsewhere = authenticate(&other_instance, &captures()[0]).await;
+        if h.backend == "postgres" {
+            assert_eq!(elsewhere.err().unwrap().code, "SignatureNonceUsed");
+        } else {
+            assert!(elsewhere.is_ok(), "{}", h.backend);
+        }
+
         let fresh = Arc::new(Gateway::new(h.svc.clone()));
         h.clock.advance(Duration::minutes(20));
         let stale = authenticate(&fresh, &captures()[0]).await.err().unwrap();

@@ -3,5 +3,6 @@ pub mod access_key;
 pub mod account;
 pub mod ram_user;
 pub mod retired_access_key_id;
+pub mod used_nonce;
 pub mod user_policy;
 pub mod verification_code;

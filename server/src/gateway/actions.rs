@@ -303,17 +303,30 @@ impl Call<'_> {
     }
 
     async fn last_used(&self) -> Result<Value, ApiError> {
-        let owner = self.key_owner(false).await?;
         let id = self.required("UserAccessKeyId")?;
-        let key: access_key::Model = access_keys::list(self.svc, owner)
-            .await?
-            .into_iter()
-            .find(|k| k.access_key_id == id)
-            .ok_or_else(|| ApiError::from(access_keys::not_found(id)))?;
-        // A use not yet written to the database counts too.
-        let (at, service) = match self.gateway.last_used.pending(id) {
-            Some(pending) => (Some(pending.at), Some(pending.service.to_owned())),
-            None => (key.last_used_at, key.last_used_service),
+        let owner = self.key_owner(false).await?;
+        // The caller's own key is live and its owner's (authentication just said so), and this
+        // instance knows its latest use: no database read on that common path.
+        let own_key = id == self.caller.key.access_key_id
+            && owner.user_id() == self.caller.key.user_id
+            && owner.account_id() == self.caller.key.account_id;
+        let known = self.gateway.last_used.latest(id).filter(|_| own_key);
+        let (at, service) = match known {
+            Some(known) => (Some(known.at), Some(known.service.to_owned())),
+            None => {
+                let key: access_key::Model = access_keys::list(self.svc, owner)
+                    .await?
+                    .into_iter()
+                    .find(|k| k.access_key_id == id)
+                    .ok_or_else(|| ApiError::from(access_keys::not_found(id)))?;
+                // A use recorded here but not yet written counts too.
+                match self.gateway.last_used.latest(id) {
+                    Some(known) if key.last_used_at.is_none_or(|at| at < known.at) => {
+                        (Some(known.at), Some(known.service.to_owned()))
+                    }
+                    _ => (key.last_used_at, key.last_used_service),
+                }
+            }
         };
         let mut last = json!({ "LastUsedDate": at.as_ref().map(time).unwrap_or_default() });
         if self.ims {

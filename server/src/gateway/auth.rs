@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::error::ApiError;
-use super::nonces::Nonce;
+use super::nonces::{self, Nonce};
 use super::request::{ApiRequest, Signed};
 use super::signature::{self, verify_v1, verify_v3};
 use super::Gateway;
@@ -103,6 +103,10 @@ pub async fn authenticate(gateway: &Gateway, request: &ApiRequest) -> Result<Cal
         Nonce::Fresh => {}
         Nonce::Used => return Err(ApiError::nonce_used()),
         Nonce::Full => return Err(ApiError::throttled()),
+    }
+    let window = chrono::Duration::minutes(2 * TIMESTAMP_WINDOW_MINUTES);
+    if !nonces::claim_shared(&gateway.svc, &key.access_key_id, nonce, window).await? {
+        return Err(ApiError::nonce_used());
     }
     let principal = match key.user_id {
         None => Principal::Owner {

@@ -10,7 +10,10 @@ use crate::services::Services;
 
 #[derive(Default)]
 pub struct LastUsed {
+    /// Uses not yet written.
     pending: DashMap<String, KeyUse>,
+    /// The latest use this instance has seen of each key, written or not.
+    latest: DashMap<String, KeyUse>,
 }
 
 impl LastUsed {
@@ -18,19 +21,23 @@ impl LastUsed {
     pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
     pub fn record(&self, access_key_id: &str, key_use: KeyUse) {
-        self.pending
-            .entry(access_key_id.to_owned())
-            .and_modify(|pending| {
-                if key_use.at >= pending.at {
-                    *pending = key_use.clone();
-                }
-            })
-            .or_insert(key_use);
+        Self::keep_latest(&self.latest, access_key_id, &key_use);
+        Self::keep_latest(&self.pending, access_key_id, &key_use);
     }
 
-    /// A use recorded here but not yet written.
-    pub fn pending(&self, access_key_id: &str) -> Option<KeyUse> {
-        self.pending.get(access_key_id).map(|e| e.value().clone())
+    fn keep_latest(map: &DashMap<String, KeyUse>, access_key_id: &str, key_use: &KeyUse) {
+        map.entry(access_key_id.to_owned())
+            .and_modify(|known| {
+                if key_use.at >= known.at {
+                    *known = key_use.clone();
+                }
+            })
+            .or_insert_with(|| key_use.clone());
+    }
+
+    /// The latest use of the key this instance has seen, written or not.
+    pub fn latest(&self, access_key_id: &str) -> Option<KeyUse> {
+        self.latest.get(access_key_id).map(|e| e.value().clone())
     }
 
     /// Writes what is pending, in one transaction; returns how many keys were updated.
@@ -48,7 +55,7 @@ impl LastUsed {
             // Put them back (unless newer uses came in meanwhile) and try again next time.
             tracing::warn!("recording {count} key uses failed: {error}");
             for (id, key_use) in batch {
-                self.record(&id, key_use);
+                Self::keep_latest(&self.pending, &id, &key_use);
             }
             return 0;
         }

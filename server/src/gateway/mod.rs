@@ -66,6 +66,9 @@ impl Gateway {
             loop {
                 every.tick().await;
                 this.nonces.forget_expired();
+                if let Err(e) = nonces::forget_expired_shared(&this.svc).await {
+                    tracing::warn!("removing expired nonces failed: {e}");
+                }
             }
         });
     }

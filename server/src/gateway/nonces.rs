@@ -4,6 +4,12 @@
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set};
+
+use crate::entities::used_nonce;
+use crate::error::DomainError;
+use crate::services::Services;
 
 pub struct NonceStore {
     /// `(AccessKey ID, nonce)` → when it was first seen.
@@ -64,6 +70,43 @@ impl NonceStore {
         self.seen
             .retain(|_, first_seen| first_seen.elapsed() < window);
     }
+}
+
+/// Across instances sharing a PostgreSQL database: records the nonce there too; `false` if another
+/// instance (or this one, before a restart) spent it already. A SQLite database has one instance.
+pub async fn claim_shared(
+    svc: &Services,
+    access_key_id: &str,
+    nonce: &str,
+    window: chrono::Duration,
+) -> Result<bool, DomainError> {
+    if svc.db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(true);
+    }
+    let inserted = used_nonce::Entity::insert(used_nonce::ActiveModel {
+        access_key_id: Set(access_key_id.to_owned()),
+        nonce: Set(nonce.to_owned()),
+        expires_at: Set(svc.clock.now() + window),
+    })
+    .on_conflict(
+        OnConflict::columns([used_nonce::Column::AccessKeyId, used_nonce::Column::Nonce])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&svc.db)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Removes shared nonces whose window is over.
+pub async fn forget_expired_shared(svc: &Services) -> Result<(), DomainError> {
+    if svc.db.get_database_backend() == DatabaseBackend::Postgres {
+        used_nonce::Entity::delete_many()
+            .filter(used_nonce::Column::ExpiresAt.lt(svc.clock.now()))
+            .exec(&svc.db)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,229 @@
+//! Signed API calls against the bare HTTP round trip, side by side in one run: the same server,
+//! the same load generator, signed `GetAccessKeyLastUsed` calls (V3, each with its own nonce,
+//! signed before the clock starts) and then the unauthenticated `/health` endpoint.
+//! Run: `cargo bench -p server --bench signed_api [-- SECONDS]`.
+//! Targets (issue 4): signed ÷ bare throughput ≥ 0.80, p99 added < 1 ms.
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use chrono::Utc;
+use http_body_util::{BodyExt, Empty};
+use hyper::Request;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use server::access_keys::{self, KeyOwner};
+use server::crypto::{MasterKey, SecretBox};
+use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
+use server::gateway::{api_router, Gateway};
+use server::identity::{self, NewAccount};
+use server::services::{Services, Settings};
+
+/// Requests in flight at once.
+const CONCURRENCY: usize = 16;
+
+struct Run {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn throughput(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+    }
+}
+
+/// Sends every request, `CONCURRENCY` at a time, and times each.
+async fn drive(addr: SocketAddr, requests: Vec<Request<Empty<Bytes>>>) -> Run {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let total = requests.len();
+    let queue = Arc::new(std::sync::Mutex::new(requests));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, queue) = (client.clone(), queue.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some(request) = queue.lock().unwrap().pop() else {
+                    return latencies;
+                };
+                let sent = Instant::now();
+                let response = client.request(request).await.expect("response");
+                let status = response.status();
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                assert!(status.is_success(), "{status} {body:?} from {addr}");
+                latencies.push(sent.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::with_capacity(total);
+    for worker in workers {
+        latencies.extend(worker.await.unwrap());
+    }
+    Run {
+        requests: total,
+        elapsed: started.elapsed(),
+        latencies,
+    }
+}
+
+fn signed_requests(
+    addr: SocketAddr,
+    id: &str,
+    secret: &str,
+    count: usize,
+) -> Vec<Request<Empty<Bytes>>> {
+    let host = addr.to_string();
+    let date = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let empty = sha256_hex(b"");
+    let query = vec![("UserAccessKeyId".to_owned(), id.to_owned())];
+    (0..count)
+        .map(|i| {
+            let nonce = format!(
+                "bench-{i}-{}",
+                Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            );
+            let headers: Vec<(String, String)> = [
+                ("host", host.as_str()),
+                ("x-acs-action", "GetAccessKeyLastUsed"),
+                ("x-acs-content-sha256", empty.as_str()),
+                ("x-acs-date", date.as_str()),
+                ("x-acs-signature-nonce", nonce.as_str()),
+                ("x-acs-version", "2015-05-01"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+            let string_to_sign = V3Request {
+                method: "POST",
+                path: "/",
+                query: &query,
+                signed_headers: &headers,
+                hashed_payload: &empty,
+            }
+            .string_to_sign();
+            let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+            let authorization = format!(
+                "ACS3-HMAC-SHA256 Credential={id},SignedHeaders={},Signature={}",
+                names.join(";"),
+                sign_v3(secret, &string_to_sign)
+            );
+            let mut request = Request::post(format!("http://{host}/?UserAccessKeyId={id}"));
+            for (name, value) in &headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            request
+                .header("authorization", authorization)
+                .body(Empty::new())
+                .unwrap()
+        })
+        .collect()
+}
+
+fn health_requests(addr: SocketAddr, count: usize) -> Vec<Request<Empty<Bytes>>> {
+    (0..count)
+        .map(|_| {
+            Request::get(format!("http://{addr}/health"))
+                .body(Empty::new())
+                .unwrap()
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+#[tokio::main]
+async fn main() {
+    let count: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(40_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let svc = Arc::new(Services::new(
+        db,
+        SecretBox::new(&MasterKey::generate()),
+        Settings::default(),
+    ));
+    let account_id = identity::create_account(
+        &svc,
+        NewAccount {
+            alias: "bench".into(),
+            email: "owner@bench.example.com".into(),
+            mobile_phone: "86-13800000000".into(),
+            password: "bench password 1".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let key = access_keys::create(&svc, KeyOwner::Account { account_id })
+        .await
+        .unwrap();
+    let gateway = Arc::new(Gateway::new(svc.clone()));
+    gateway.spawn_background();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            api_router(gateway).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let id = key.key.access_key_id.clone();
+    // Warm up both paths (connections, key cache), then measure each in turn, twice.
+    drive(addr, signed_requests(addr, &id, &key.secret, 2_000)).await;
+    drive(addr, health_requests(addr, 2_000)).await;
+    let mut signed = Vec::new();
+    let mut bare = Vec::new();
+    for _ in 0..2 {
+        signed.push(drive(addr, signed_requests(addr, &id, &key.secret, count / 2)).await);
+        bare.push(drive(addr, health_requests(addr, count / 2)).await);
+    }
+    let merge = |runs: Vec<Run>| Run {
+        requests: runs.iter().map(|r| r.requests).sum(),
+        elapsed: runs.iter().map(|r| r.elapsed).sum(),
+        latencies: runs.into_iter().flat_map(|r| r.latencies).collect(),
+    };
+    let (signed, bare) = (merge(signed), merge(bare));
+    println!(
+        "\nSigned API vs bare HTTP, {count} requests each, {CONCURRENCY} in flight, one process, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "{:<44} {:>12} {:>10} {:>10}",
+        "", "requests/s", "p50 ms", "p99 ms"
+    );
+    for (label, run) in [
+        ("GET /health (no signature)", &bare),
+        ("GetAccessKeyLastUsed (V3 signed)", &signed),
+    ] {
+        println!(
+            "{label:<44} {:>12.0} {:>10.3} {:>10.3}",
+            run.throughput(),
+            ms(run.percentile(0.50)),
+            ms(run.percentile(0.99))
+        );
+    }
+    println!(
+        "signed / bare throughput: {:.2} (target >= 0.80); p99 added: {:.3} ms (target < 1 ms)",
+        signed.throughput() / bare.throughput(),
+        ms(signed.percentile(0.99)) - ms(bare.percentile(0.99))
+    );
+}
