@@ -27,7 +27,7 @@ port=3190
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 start=$(date +%s%N)
-ACCESSKEY_DATA_DIR="$data" ACCESSKEY_LISTEN="127.0.0.1:$port" LEPTOS_SITE_ROOT="$site_root" \
+ACCESSKEY_DATA_DIR="$data" ACCESSKEY_LISTEN="127.0.0.1:$port" ACCESSKEY_API_LISTEN="127.0.0.1:$((port + 1))" LEPTOS_SITE_ROOT="$site_root" \
   "$target_dir/release/server" serve >"$data/server.log" 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/setup"; do

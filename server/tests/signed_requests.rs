@@ -177,3 +177,97 @@ async fn captured_requests_authenticate_once_and_only_while_fresh() {
     })
     .await;
 }
+
+/// A V1 `ListUsers` call signed now with `key`, as an SDK would send it.
+fn list_users_signed(id: &str, secret: &str) -> ApiRequest {
+    use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
+    let nonce = format!("{:?}", std::time::Instant::now());
+    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let params = [
+        ("Action", "ListUsers"),
+        ("Version", "2015-05-01"),
+        ("Format", "JSON"),
+        ("AccessKeyId", id),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", nonce.as_str()),
+        ("Timestamp", timestamp.as_str()),
+    ];
+    let signature = sign_v1(secret, &string_to_sign_v1("GET", params));
+    let query = params
+        .iter()
+        .chain([("Signature", signature.as_str())].iter())
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    ApiRequest::new("GET", "/", Some(&query), HeaderMap::new(), Vec::new())
+}
+
+#[tokio::test]
+async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
+    use server::access_keys::{self, KeyOwner};
+    use server::crypto::{MasterKey, SecretBox};
+    use server::services::{Services, Settings};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let master = MasterKey::generate();
+    let instance = || {
+        Arc::new(Services::new(
+            db.clone(),
+            SecretBox::new(&master),
+            Settings::default(),
+        ))
+    };
+    let (one, two) = (instance(), instance());
+    let account_id = server::identity::create_account(
+        &one,
+        server::identity::NewAccount {
+            alias: "acme".into(),
+            email: "owner@acme.example.com".into(),
+            mobile_phone: "86-13800005678".into(),
+            password: "correct horse battery".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let owner = KeyOwner::Account { account_id };
+    let key = access_keys::create(&one, owner).await.unwrap();
+    let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());
+    let gateway = Arc::new(Gateway::new(one.clone()));
+    authenticate(&gateway, &list_users_signed(&id, &secret))
+        .await
+        .expect("works, and is cached now");
+
+    // The other instance disables it; this one notices within the cache's lifetime.
+    access_keys::set_status(&two, owner, &id, Status::Inactive)
+        .await
+        .unwrap();
+    tokio::time::sleep(server::key_cache::KeyCache::TTL + std::time::Duration::from_millis(50))
+        .await;
+    let refused = authenticate(&gateway, &list_users_signed(&id, &secret))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.code, "InvalidAccessKeyId.Inactive");
+
+    // On the instance that made the change, the very next call fails.
+    access_keys::set_status(&one, owner, &id, Status::Active)
+        .await
+        .unwrap();
+    authenticate(&gateway, &list_users_signed(&id, &secret))
+        .await
+        .expect("enabled again");
+    access_keys::delete(&one, owner, &id).await.unwrap();
+    let refused = authenticate(&gateway, &list_users_signed(&id, &secret))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        (refused.code.as_ref(), refused.status.as_u16()),
+        ("InvalidAccessKeyId.NotFound", 404)
+    );
+}
