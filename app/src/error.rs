@@ -1,4 +1,5 @@
 //! The console's typed error: what a person can act on, never internals.
+use leptos::prelude::{Get, Signal};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,30 @@ impl ConsoleError {
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+/// What a form shows of its action's last answer: each field's own message beside it, anything
+/// else once for the whole form.
+#[derive(Clone, Copy)]
+pub struct FormErrors(Signal<Option<ConsoleError>>);
+
+impl FormErrors {
+    pub fn new(last_error: impl Fn() -> Option<ConsoleError> + Send + Sync + 'static) -> Self {
+        Self(Signal::derive(last_error))
+    }
+
+    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.0.get().and_then(|e| e.for_field(name)))
+    }
+
+    pub fn form(self) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.0
+                .get()
+                .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
+                .map(|e| e.to_string())
+        })
     }
 }
 

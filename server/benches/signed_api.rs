@@ -3,22 +3,22 @@
 //! signed before the clock starts) and then the unauthenticated `/health` endpoint.
 //! Run: `cargo bench -p server --bench signed_api [-- SECONDS]`.
 //! Targets (issue 4): signed ÷ bare throughput ≥ 0.80, p99 added < 1 ms.
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use chrono::Utc;
+use common::{fresh_install, FreshInstall};
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use server::access_keys::{self, KeyOwner};
-use server::crypto::{MasterKey, SecretBox};
 use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::gateway::{api_router, Gateway};
-use server::identity::{self, NewAccount};
-use server::services::{Services, Settings};
 
 /// Requests in flight at once.
 const CONCURRENCY: usize = 16;
@@ -149,27 +149,11 @@ async fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(40_000);
-    let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
-        .await
-        .unwrap();
-    let svc = Arc::new(Services::new(
-        db,
-        SecretBox::new(&MasterKey::generate()),
-        Settings::default(),
-    ));
-    let account_id = identity::create_account(
-        &svc,
-        NewAccount {
-            alias: "bench".into(),
-            email: "owner@bench.example.com".into(),
-            mobile_phone: "86-13800000000".into(),
-            password: "bench password 1".into(),
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let FreshInstall {
+        svc,
+        account_id,
+        dir: _dir,
+    } = fresh_install().await;
     let key = access_keys::create(&svc, KeyOwner::Account { account_id })
         .await
         .unwrap();

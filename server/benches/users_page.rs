@@ -2,16 +2,16 @@
 //! 100,000 RAM users holding 200,000 keys, each measured beside the same on an empty database,
 //! interleaved in one run. Run: `cargo bench -p server --bench users_page [-- USERS]`.
 //! Targets (issue 3): page ratio ≤ 1.5, search < 5 ms.
+mod common;
 #[path = "../tests/support/console_client.rs"]
 mod console_client;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{fresh_install, FreshInstall, OWNER_EMAIL, OWNER_PASSWORD};
 use console_client::Caller;
-use server::crypto::{MasterKey, SecretBox};
-use server::identity::{self, NewAccount};
-use server::services::{Services, Settings};
+use server::services::Services;
 
 const ROUNDS: usize = 40;
 
@@ -25,27 +25,11 @@ struct Install {
 }
 
 async fn install(users: u64) -> Install {
-    let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
-        .await
-        .unwrap();
-    let svc = Arc::new(Services::new(
-        db,
-        SecretBox::new(&MasterKey::generate()),
-        Settings::default(),
-    ));
-    let account_id = identity::create_account(
-        &svc,
-        NewAccount {
-            alias: "bench".into(),
-            email: "owner@bench.example.com".into(),
-            mobile_phone: "86-13800000000".into(),
-            password: "bench password 1".into(),
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let FreshInstall {
+        svc,
+        account_id,
+        dir,
+    } = fresh_install().await;
     let started = Instant::now();
     let seeded = server::seed::ram_users_with_keys(&svc, account_id, "bench-user-", users, 2)
         .await
@@ -58,8 +42,7 @@ async fn install(users: u64) -> Install {
             started.elapsed().as_secs_f64()
         );
     }
-    let console =
-        Caller::signed_in(svc.clone(), "owner@bench.example.com", "bench password 1").await;
+    let console = Caller::signed_in(svc.clone(), OWNER_EMAIL, OWNER_PASSWORD).await;
     Install {
         access_key_id: seeded
             .last_access_key_id

@@ -230,9 +230,22 @@ pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey,
             break candidate;
         }
     };
+    let (row, secret) = new_key_row(svc, owner, access_key_id, now);
+    let key = row.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(CreatedAccessKey { key, secret })
+}
+
+/// A new Active key's row, its secret sealed under the master key, and the secret itself.
+pub(crate) fn new_key_row(
+    svc: &Services,
+    owner: KeyOwner,
+    access_key_id: String,
+    now: DateTime<Utc>,
+) -> (access_key::ActiveModel, Zeroizing<String>) {
     let secret = new_access_key_secret();
     let sealed = svc.secrets.seal(&access_key_id, &secret);
-    let key = access_key::ActiveModel {
+    let row = access_key::ActiveModel {
         access_key_id: Set(access_key_id),
         account_id: Set(owner.account_id()),
         user_id: Set(owner.user_id()),
@@ -247,11 +260,8 @@ pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey,
         last_used_ip: Set(None),
         recycled_at: Set(None),
         recycled_with_user: Set(false),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(CreatedAccessKey { key, secret })
+    };
+    (row, secret)
 }
 
 pub async fn set_status(

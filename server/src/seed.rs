@@ -7,8 +7,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::access_keys::{self, MAX_USER_ACCESS_KEYS};
-use crate::entities::access_key::{self, Status};
+use crate::access_keys::{self, KeyOwner, MAX_USER_ACCESS_KEYS};
+use crate::entities::access_key;
 use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::ram_users;
@@ -78,25 +78,12 @@ pub async fn ram_users_with_keys(
             .flat_map(|&user_id| (0..keys_per_user).map(move |_| user_id))
             .map(|user_id| {
                 let access_key_id = access_keys::new_access_key_id();
-                let secret = access_keys::new_access_key_secret();
-                let sealed = svc.secrets.seal(&access_key_id, &secret);
                 seeded.last_access_key_id = Some(access_key_id.clone());
-                access_key::ActiveModel {
-                    access_key_id: Set(access_key_id),
-                    account_id: Set(account_id),
-                    user_id: Set(Some(user_id)),
-                    status: Set(Status::Active),
-                    secret_ciphertext: Set(sealed.ciphertext),
-                    secret_nonce: Set(sealed.nonce),
-                    secret_key_version: Set(sealed.key_version),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    last_used_at: Set(None),
-                    last_used_service: Set(None),
-                    last_used_ip: Set(None),
-                    recycled_at: Set(None),
-                    recycled_with_user: Set(false),
-                }
+                let owner = KeyOwner::User {
+                    account_id,
+                    user_id,
+                };
+                access_keys::new_key_row(svc, owner, access_key_id, now).0
             })
             .collect();
         seeded.users += ids.len() as u64;

@@ -5,7 +5,7 @@ use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::session::{setup_needed, SetUpAccount};
 use crate::components::form_field::FormField;
-use crate::error::ConsoleError;
+use crate::error::{ConsoleError, FormErrors};
 
 /// First run: the account owner chooses alias, e-mail, phone and password. Gone once an account exists.
 /// A lazy route: its view is a wasm chunk of its own, loaded alongside its data.
@@ -42,14 +42,7 @@ impl LazyRoute for SetupPage {
 #[component]
 fn SetupForm() -> impl IntoView {
     let action = ServerAction::<SetUpAccount>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error =
-        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
-    let form_error = move || {
-        error()
-            .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
-            .map(|e| e.to_string())
-    };
+    let errors = FormErrors::new(move || action.value().get().and_then(Result::err));
     view! {
         <main class="auth-page">
             <section class="auth-card">
@@ -61,19 +54,19 @@ fn SetupForm() -> impl IntoView {
                 <ActionForm action>
                     <FormField label="Account alias" id="alias" name="form[alias]" autocomplete="organization"
                         hint="3–32 lowercase letters, digits and hyphens; RAM users sign in as name@alias.onaliyun.com."
-                        error=field_error("alias")/>
+                        error=errors.field("alias")/>
                     <FormField label="E-mail" id="email" name="form[email]" input_type="email" autocomplete="email"
-                        error=field_error("email")/>
+                        error=errors.field("email")/>
                     <FormField label="Mobile phone" id="mobile_phone" name="form[mobile_phone]" input_type="tel"
                         autocomplete="tel" hint="Country code, a hyphen and the number, for example 86-13800000000."
-                        error=field_error("mobile_phone")/>
+                        error=errors.field("mobile_phone")/>
                     <FormField label="Password" id="password" name="form[password]" input_type="password"
                         autocomplete="new-password" hint="At least 8 characters."
-                        error=field_error("password")/>
+                        error=errors.field("password")/>
                     <FormField label="Confirm password" id="confirm_password" name="form[confirm_password]"
                         input_type="password" autocomplete="new-password"
-                        error=field_error("confirm_password")/>
-                    <p class="form-error" role="alert">{form_error}</p>
+                        error=errors.field("confirm_password")/>
+                    <p class="form-error" role="alert">{errors.form()}</p>
                     <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Creating…" } else { "Create Account" }}
                     </button>

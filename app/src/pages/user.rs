@@ -14,7 +14,7 @@ use crate::components::data_table::DataTable;
 use crate::components::dialog::Dialog;
 use crate::components::form_field::FormField;
 use crate::components::page_error::PageError;
-use crate::error::ConsoleError;
+use crate::error::{ConsoleError, FormErrors};
 use crate::model::{AccessKeyList, PolicyRow, UserDetail};
 
 /// One RAM user: Basic Information, Authentication (console sign-in and the User AccessKeys) and
@@ -181,29 +181,22 @@ fn EditBasicInformationDialog(
             on_saved.run(());
         }
     });
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error =
-        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
-    let form_error = move || {
-        error()
-            .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
-            .map(|e| e.to_string())
-    };
+    let errors = FormErrors::new(move || action.value().get().and_then(Result::err));
     view! {
         <Dialog title="Edit Basic Information" on_close=on_cancel>
             <ActionForm action>
                 <input type="hidden" name="name" value=user.row.name/>
                 <FormField label="Display name" id="edit-display-name" name="edit[display_name]"
-                    autocomplete="off" value=user.row.display_name error=field_error("display_name")/>
+                    autocomplete="off" value=user.row.display_name error=errors.field("display_name")/>
                 <FormField label="E-mail" id="edit-email" name="edit[email]" input_type="email"
                     autocomplete="off" optional=true value=user.email.unwrap_or_default()
-                    error=field_error("email")/>
+                    error=errors.field("email")/>
                 <FormField label="Mobile phone" id="edit-mobile-phone" name="edit[mobile_phone]"
                     input_type="tel" autocomplete="off" optional=true hint="For example 86-13800000000."
-                    value=user.mobile_phone.unwrap_or_default() error=field_error("mobile_phone")/>
+                    value=user.mobile_phone.unwrap_or_default() error=errors.field("mobile_phone")/>
                 <FormField label="Comments" id="edit-comments" name="edit[comments]" autocomplete="off"
-                    optional=true value=user.comments.unwrap_or_default() error=field_error("comments")/>
-                <p class="form-error" role="alert">{form_error}</p>
+                    optional=true value=user.comments.unwrap_or_default() error=errors.field("comments")/>
+                <p class="form-error" role="alert">{errors.form()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>

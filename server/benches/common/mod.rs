@@ -1,0 +1,46 @@
+//! What every benchmark starts from: a fresh SQLite file (as `scripts/run.sh` makes) with one
+//! account owner.
+use std::sync::Arc;
+
+use server::crypto::{MasterKey, SecretBox};
+use server::identity::{self, NewAccount};
+use server::services::{Services, Settings};
+
+pub const OWNER_EMAIL: &str = "owner@bench.example.com";
+pub const OWNER_PASSWORD: &str = "bench password 1";
+
+pub struct FreshInstall {
+    pub svc: Arc<Services>,
+    pub account_id: i64,
+    /// Removed when dropped.
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn fresh_install() -> FreshInstall {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let svc = Arc::new(Services::new(
+        db,
+        SecretBox::new(&MasterKey::generate()),
+        Settings::default(),
+    ));
+    let account_id = identity::create_account(
+        &svc,
+        NewAccount {
+            alias: "bench".into(),
+            email: OWNER_EMAIL.into(),
+            mobile_phone: "86-13800000000".into(),
+            password: OWNER_PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    FreshInstall {
+        svc,
+        account_id,
+        dir,
+    }
+}
