@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::users::CreateUser;
 use crate::components::dialog::Dialog;
 use crate::components::form_field::FormField;
-use crate::error::{ConsoleError, FormErrors};
+use crate::error::FormErrors;
 use crate::model::UserRow;
 
 /// **Create User**: logon name and display name, optional contact details and console password.
