@@ -66,16 +66,17 @@ impl ApiRequest {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// `(action, version)` from the V3 headers or the V1 parameters.
+    /// `(action, version)` from the V3 headers or the V1 parameters. A V1 call has no
+    /// `Authorization` header, so this needs no second parse of the signature.
     pub fn action_and_version(&self) -> (Option<&str>, Option<&str>) {
-        match self.signed() {
-            Some(Signed::V1 { .. }) => (self.param("Action"), self.param("Version")),
-            _ => (
-                self.header("x-acs-action").or_else(|| self.param("Action")),
-                self.header("x-acs-version")
-                    .or_else(|| self.param("Version")),
-            ),
+        if self.header("authorization").is_none() {
+            return (self.param("Action"), self.param("Version"));
         }
+        (
+            self.header("x-acs-action").or_else(|| self.param("Action")),
+            self.header("x-acs-version")
+                .or_else(|| self.param("Version")),
+        )
     }
 
     /// The signature scheme, if the request carries one that parses. `None` with an
