@@ -81,6 +81,7 @@ fn signed_requests(
     id: &str,
     secret: &str,
     count: usize,
+    path: &str,
 ) -> Vec<Request<Empty<Bytes>>> {
     let host = addr.to_string();
     let date = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -117,7 +118,10 @@ fn signed_requests(
                 names.join(";"),
                 sign_v3(secret, &string_to_sign)
             );
-            let mut request = Request::post(format!("http://{host}/?UserAccessKeyId={id}"));
+            let method = if path == "/" { "POST" } else { "GET" };
+            let mut request = Request::builder()
+                .method(method)
+                .uri(format!("http://{host}{path}?UserAccessKeyId={id}"));
             for (name, value) in &headers {
                 request = request.header(name.as_str(), value.as_str());
             }
@@ -172,20 +176,34 @@ async fn main() {
 
     let id = key.key.access_key_id.clone();
     // Warm up both paths (connections, key cache), then measure each in turn, twice.
-    drive(addr, signed_requests(addr, &id, &key.secret, 2_000)).await;
+    drive(addr, signed_requests(addr, &id, &key.secret, 2_000, "/")).await;
     drive(addr, health_requests(addr, 2_000)).await;
     let mut signed = Vec::new();
     let mut bare = Vec::new();
+    let mut same_bytes = Vec::new();
     for _ in 0..2 {
-        signed.push(drive(addr, signed_requests(addr, &id, &key.secret, count / 2)).await);
+        signed.push(
+            drive(
+                addr,
+                signed_requests(addr, &id, &key.secret, count / 2, "/"),
+            )
+            .await,
+        );
         bare.push(drive(addr, health_requests(addr, count / 2)).await);
+        same_bytes.push(
+            drive(
+                addr,
+                signed_requests(addr, &id, &key.secret, count / 2, "/health"),
+            )
+            .await,
+        );
     }
     let merge = |runs: Vec<Run>| Run {
         requests: runs.iter().map(|r| r.requests).sum(),
         elapsed: runs.iter().map(|r| r.elapsed).sum(),
         latencies: runs.into_iter().flat_map(|r| r.latencies).collect(),
     };
-    let (signed, bare) = (merge(signed), merge(bare));
+    let (signed, bare, same_bytes) = (merge(signed), merge(bare), merge(same_bytes));
     println!(
         "\nSigned API vs bare HTTP, {count} requests each, {CONCURRENCY} in flight, one process, {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -196,6 +214,7 @@ async fn main() {
     );
     for (label, run) in [
         ("GET /health (no signature)", &bare),
+        ("GET /health with a signed call's headers", &same_bytes),
         ("GetAccessKeyLastUsed (V3 signed)", &signed),
     ] {
         println!(

@@ -1,5 +1,6 @@
 //! The AccessKey lifecycle: IDs, secrets, the per-owner limit, status, deletion and the recycle
 //! bin. The console and the API both call these functions; nothing else decides these rules.
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -547,7 +548,8 @@ pub struct KeyUse {
     pub at: DateTime<Utc>,
     /// `ram` or `ims`.
     pub service: &'static str,
-    pub ip: String,
+    /// The connection's address; `None` when the server cannot tell (tests without a socket).
+    pub ip: Option<IpAddr>,
 }
 
 /// Writes a batch of last uses in one transaction; a use never moves a key's time backwards.
@@ -562,7 +564,7 @@ pub async fn record_uses(svc: &Services, uses: &[(String, KeyUse)]) -> Result<()
             )
             .col_expr(
                 access_key::Column::LastUsedIp,
-                Expr::value(key_use.ip.clone()),
+                Expr::value(key_use.ip.map(|ip| ip.to_string())),
             )
             .filter(access_key::Column::AccessKeyId.eq(access_key_id.as_str()))
             .filter(

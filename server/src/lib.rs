@@ -17,3 +17,8 @@ pub mod seed;
 pub mod services;
 pub mod verification;
 pub mod web;
+
+/// The API's hot path allocates small buffers on one thread and frees them on another; glibc's
+/// allocator serialises that on arena locks, mimalloc does not (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

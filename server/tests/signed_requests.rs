@@ -12,7 +12,7 @@ use server::clock::Clock;
 use server::entities::access_key::{self, Status};
 use server::gateway::auth::authenticate;
 use server::gateway::request::{ApiRequest, Signed};
-use server::gateway::signature::{verify_v1, verify_v3};
+use server::gateway::signature::{sha256_hex, verify_v1, verify_v3};
 use server::gateway::Gateway;
 use support::{on_every_database, Harness};
 
@@ -46,7 +46,11 @@ fn captures() -> Vec<ApiRequest> {
 
 fn verifies(request: &ApiRequest, secret: &str) -> bool {
     match request.signed().expect("signed") {
-        Signed::V3(auth) => verify_v3(secret, &request.v3_string_to_sign(&auth), &auth.signature),
+        Signed::V3(auth) => {
+            let body_hash = sha256_hex(&request.body);
+            let string_to_sign = request.v3_string_to_sign(&auth, &body_hash);
+            verify_v3(secret, &string_to_sign, &auth.signature)
+        }
         Signed::V1 { signature, .. } => verify_v1(secret, &request.v1_string_to_sign(), &signature),
     }
 }

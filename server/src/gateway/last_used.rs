@@ -26,6 +26,13 @@ impl LastUsed {
     }
 
     fn keep_latest(map: &DashMap<String, KeyUse>, access_key_id: &str, key_use: &KeyUse) {
+        // The common case, a key already known, needs no new String for the key.
+        if let Some(mut known) = map.get_mut(access_key_id) {
+            if key_use.at >= known.at {
+                *known = key_use.clone();
+            }
+            return;
+        }
         map.entry(access_key_id.to_owned())
             .and_modify(|known| {
                 if key_use.at >= known.at {

@@ -91,19 +91,26 @@ impl ApiRequest {
         })
     }
 
-    /// The string a V3 signature covers, rebuilt from the headers the client listed.
-    pub fn v3_string_to_sign(&self, authorization: &V3Authorization) -> String {
+    /// The string a V3 signature covers, rebuilt from the headers the client listed;
+    /// `hashed_payload` is the body's SHA-256, already checked against `x-acs-content-sha256`.
+    pub fn v3_string_to_sign(
+        &self,
+        authorization: &V3Authorization,
+        hashed_payload: &str,
+    ) -> String {
         let signed_headers: Vec<(String, String)> = authorization
             .signed_headers
             .iter()
             .map(|name| {
-                let value = self
+                let mut values = self
                     .headers
                     .get_all(name.as_str())
                     .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .collect::<Vec<_>>()
-                    .join(",");
+                    .filter_map(|v| v.to_str().ok());
+                let mut value = values.next().unwrap_or_default().to_owned();
+                for more in values {
+                    value.extend([",", more]);
+                }
                 (name.clone(), value)
             })
             .collect();
@@ -112,7 +119,7 @@ impl ApiRequest {
             path: &self.path,
             query: &self.query,
             signed_headers: &signed_headers,
-            hashed_payload: &signature::sha256_hex(&self.body),
+            hashed_payload,
         }
         .string_to_sign()
     }

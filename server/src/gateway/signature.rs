@@ -28,15 +28,26 @@ pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>)
         .map(|(k, v)| (percent_encode(k), percent_encode(v)))
         .collect();
     encoded.sort();
-    encoded
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut query = String::new();
+    for (i, (k, v)) in encoded.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+        }
+        query.extend([k.as_str(), "=", v.as_str()]);
+    }
+    query
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    lower_hex(&Sha256::digest(bytes))
+}
+
+/// `hex::encode` goes through a char iterator; the table lookup is several times faster, and
+/// every signed call hashes three times.
+fn lower_hex(bytes: &[u8]) -> String {
+    let mut out = vec![0; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut out).expect("twice the length");
+    String::from_utf8(out).expect("hex digits are ASCII")
 }
 
 /// The V3 `Authorization` header, parsed.
@@ -93,27 +104,26 @@ impl V3Request<'_> {
     pub fn canonical_request(&self) -> String {
         let mut headers: Vec<&(String, String)> = self.signed_headers.iter().collect();
         headers.sort();
-        let canonical_headers: String = headers
-            .iter()
-            .map(|(name, value)| format!("{name}:{}\n", value.trim()))
-            .collect();
-        let signed = headers
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect::<Vec<_>>()
-            .join(";");
         let query = canonical_query(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        format!(
-            "{}\n{}\n{query}\n{canonical_headers}\n{signed}\n{}",
-            self.method, self.path, self.hashed_payload
-        )
+        let mut canonical = String::with_capacity(512);
+        canonical.extend([self.method, "\n", self.path, "\n", &query, "\n"]);
+        for (name, value) in &headers {
+            canonical.extend([name.as_str(), ":", value.trim(), "\n"]);
+        }
+        canonical.push('\n');
+        for (i, (name, _)) in headers.iter().enumerate() {
+            if i > 0 {
+                canonical.push(';');
+            }
+            canonical.push_str(name);
+        }
+        canonical.extend(["\n", self.hashed_payload]);
+        canonical
     }
 
     pub fn string_to_sign(&self) -> String {
-        format!(
-            "{V3_ALGORITHM}\n{}",
-            sha256_hex(self.canonical_request().as_bytes())
-        )
+        let hash = sha256_hex(self.canonical_request().as_bytes());
+        [V3_ALGORITHM, "\n", &hash].concat()
     }
 }
 
@@ -125,7 +135,7 @@ fn v3_mac(secret: &str, string_to_sign: &str) -> Hmac<Sha256> {
 
 /// Lower-hex HMAC-SHA256 of the string to sign, keyed by the secret.
 pub fn sign_v3(secret: &str, string_to_sign: &str) -> String {
-    hex::encode(v3_mac(secret, string_to_sign).finalize().into_bytes())
+    lower_hex(&v3_mac(secret, string_to_sign).finalize().into_bytes())
 }
 
 /// Compares in constant time (the MAC's own comparison), so timing says nothing about the secret.
