@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::{fresh_install, FreshInstall, OWNER_EMAIL, OWNER_PASSWORD};
 use console_client::Caller;
+use server::console::USERS_PER_PAGE;
 use server::services::Services;
 
 const ROUNDS: usize = 40;
@@ -72,13 +73,16 @@ async fn main() {
         .unwrap_or(100_000);
     let empty = install(0).await;
     // One page of users, so the large figures can be read apart from the cost of rendering rows.
-    let page_full = install(50).await;
+    let page_full = install(USERS_PER_PAGE).await;
     let large = install(users).await;
 
-    // The pages really hold what is measured: the first page of 50 users, the searched user.
+    // The pages really hold what is measured: a full first page of users, the searched user.
     let (status, body) = large.console.page("/ram/users").await;
+    let last_on_page = format!("bench-user-{USERS_PER_PAGE:06}");
     assert!(
-        status.is_success() && body.contains("bench-user-000050"),
+        status.is_success()
+            && body.contains(&last_on_page)
+            && !body.contains(&format!("bench-user-{:06}", USERS_PER_PAGE + 1)),
         "{status}"
     );
     let (_, body) = large
@@ -123,10 +127,10 @@ async fn main() {
         }
     }
 
-    println!("\nUsers page, {users} RAM users with {} AccessKeys vs an empty database (SQLite file, medians of {ROUNDS} interleaved rounds)", users * 2);
+    println!("\nUsers page ({USERS_PER_PAGE} a page), {users} RAM users with {} AccessKeys vs an empty database (SQLite file, medians of {ROUNDS} interleaved rounds)", users * 2);
     println!(
         "{:<40} {:>10} {:>10} {:>10} {:>12} {:>12}",
-        "", "empty", "50 users", "large", "large/empty", "large/50"
+        "", "empty", "one page", "large", "large/empty", "large/page"
     );
     for (label, [empty, one_page, large], note) in [
         ("GET /ram/users (SSR, first page)", page, "target <= 1.5"),

@@ -498,8 +498,9 @@ impl ConsoleBackend for Console {
     }
 }
 
-/// How many users one page of the Users table shows.
-const USERS_PER_PAGE: u64 = 50;
+/// How many users one page of the Users table shows: Alibaba's console tables' default, and it
+/// keeps a full page's render within 1.5× of an empty one's (BENCHMARKS.md).
+pub const USERS_PER_PAGE: u64 = 20;
 
 /// How the console shows a time: UTC, to the second.
 fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
