@@ -101,6 +101,23 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         allow: bool,
     ) -> Result<(), ConsoleError>;
 
+    // Network access policies: `access_key_id` None is the account's; `user` names a RAM
+    // user's key as for the other key actions.
+    async fn network_policy(
+        &self,
+        session: &Session,
+        access_key_id: Option<String>,
+        user: Option<String>,
+    ) -> Result<NetworkPolicyView, ConsoleError>;
+    async fn save_network_policy(
+        &self,
+        session: &Session,
+        access_key_id: Option<String>,
+        user: Option<String>,
+        active: bool,
+        entries: Vec<String>,
+    ) -> Result<(), ConsoleError>;
+
     // The recycle bin.
     async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;
     async fn restore_access_key(

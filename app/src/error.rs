@@ -13,6 +13,10 @@ pub enum ConsoleError {
     /// A form field is wrong; the message is shown next to the field.
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// Entries of a list (a network policy's addresses) that are wrong, each shown beside its
+    /// entry; `usize::MAX` marks a message about the whole list.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))]
+    InvalidEntries(Vec<crate::model::EntryError>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -58,7 +62,9 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::NoPermission(_) => StatusCode::FORBIDDEN,
-            Self::Invalid { .. } | Self::Verification { .. } => StatusCode::BAD_REQUEST,
+            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Verification { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

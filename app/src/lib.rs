@@ -16,9 +16,16 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
-    access_keys::AccessKeysPage, home::HomePage, not_found::NotFoundPage,
-    recycle_bin::RecycleBinPage, security_settings::SecuritySettingsPage, setup::SetupPage,
-    sign_in::SignInPage, user::UserPage, users::UsersPage,
+    access_keys::AccessKeysPage,
+    home::HomePage,
+    network_policy::{AccountNetworkPolicyPage, KeyNetworkPolicyPage},
+    not_found::NotFoundPage,
+    recycle_bin::RecycleBinPage,
+    security_settings::SecuritySettingsPage,
+    setup::SetupPage,
+    sign_in::SignInPage,
+    user::UserPage,
+    users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +61,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<HomePage>::new()}/>
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
+                    <Route path=path!("access-keys/network-policy") view={Lazy::<AccountNetworkPolicyPage>::new()}/>
+                    <Route path=path!("access-keys/:id/network-policy") view={Lazy::<KeyNetworkPolicyPage>::new()}/>
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
                     <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
                     <Route path=path!("ram/recycle-bin") view={Lazy::<RecycleBinPage>::new()}/>

@@ -214,3 +214,36 @@ mod tests {
         assert!(!debug.contains("s3cr3t"), "{debug}");
     }
 }
+
+/// A network access policy as the editor shows it: the account's (no `access_key_id`) or one
+/// key's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkPolicyView {
+    pub access_key_id: Option<String>,
+    /// The key's RAM user, for a RAM user's key.
+    pub user: Option<String>,
+    pub active: bool,
+    pub entries: Vec<String>,
+    /// In plain words, what governs the key's calls now (or the account's keys).
+    pub applies: String,
+    pub can_manage: bool,
+    /// Addresses that called with the key recently (from the audit trail), newest first.
+    pub recent_sources: Vec<SourceAddress>,
+}
+
+/// One address that used a key, for "Review historical API calls".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceAddress {
+    pub ip: String,
+    pub calls: u64,
+    pub last_seen: String,
+    /// Already allowed by the policy being edited.
+    pub allowed: bool,
+}
+
+/// One rejected entry of an address list, by position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryError {
+    pub index: usize,
+    pub message: String,
+}

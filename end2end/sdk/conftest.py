@@ -24,16 +24,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, api_host: str = "127.0.0.1", **env: str):
         self.data_dir = data_dir
         self.api_port = free_port()
-        self.endpoint = f"127.0.0.1:{self.api_port}"
+        self.endpoint = f"[{api_host}]:{self.api_port}" if ":" in api_host else f"{api_host}:{self.api_port}"
         self.env = {
             **os.environ,
             "ACCESSKEY_DATA_DIR": str(data_dir),
             "ACCESSKEY_LISTEN": f"127.0.0.1:{free_port()}",
             "ACCESSKEY_API_LISTEN": self.endpoint,
             "ACCESSKEY_LOG": "info",
+            **env,
         }
         self.log = open(data_dir / "server.log", "w+")
         self.process = subprocess.Popen([SERVER_BIN, "serve"], env=self.env, stdout=self.log, stderr=self.log)
@@ -72,6 +73,21 @@ def server():
         s = Server(Path(tmp))
         yield s
         s.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server():
+    """Starts extra servers (another address, other settings); all stop at the session's end."""
+    started = []
+    with tempfile.TemporaryDirectory() as tmp:
+        def start(api_host: str = "127.0.0.1", **env: str) -> Server:
+            data_dir = Path(tmp) / str(len(started))
+            data_dir.mkdir()
+            started.append(Server(data_dir, api_host, **env))
+            return started[-1]
+        yield start
+        for s in started:
+            s.stop()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ mod m20261122_000006_create_user_policies;
 mod m20261122_000007_add_recycling_to_ram_users;
 mod m20261122_000008_index_ram_users_by_account;
 mod m20261122_000009_create_used_nonces;
+mod m20261122_000010_add_network_policies_and_leak_flags;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_add_recycling_to_ram_users::Migration),
             Box::new(m20261122_000008_index_ram_users_by_account::Migration),
             Box::new(m20261122_000009_create_used_nonces::Migration),
+            Box::new(m20261122_000010_add_network_policies_and_leak_flags::Migration),
         ]
     }
 }

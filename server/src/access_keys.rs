@@ -19,6 +19,7 @@ use crate::entities::access_key::{self, Status};
 use crate::entities::{account, ram_user, retired_access_key_id};
 use crate::error::DomainError;
 use crate::key_cache::SigningKey;
+use crate::network_policy::{self, NetworkPolicy};
 use crate::services::Services;
 
 pub const ACCESS_KEY_ID_PREFIX: &str = "LTAI";
@@ -196,6 +197,20 @@ pub async fn list(svc: &Services, owner: KeyOwner) -> Result<Vec<access_key::Mod
         .await?)
 }
 
+/// One live key of `owner`'s; another owner's key is as unknown as a key that never existed.
+pub async fn find_owned(
+    svc: &Services,
+    owner: KeyOwner,
+    access_key_id: &str,
+) -> Result<access_key::Model, DomainError> {
+    access_key::Entity::find()
+        .filter(owner.keys())
+        .filter(access_key::Column::AccessKeyId.eq(access_key_id))
+        .one(&svc.db)
+        .await?
+        .ok_or_else(|| not_found(access_key_id))
+}
+
 /// Refuses early, with the limit's message, when the owner already holds the most keys allowed.
 /// [`create`] enforces the same limit atomically; this only spares a verification code.
 pub async fn ensure_below_limit(svc: &Services, owner: KeyOwner) -> Result<(), DomainError> {
@@ -261,6 +276,8 @@ pub(crate) fn new_key_row(
         last_used_ip: Set(None),
         recycled_at: Set(None),
         recycled_with_user: Set(false),
+        network_policy: Set(None),
+        leaked_at: Set(None),
     };
     (row, secret)
 }
@@ -532,6 +549,12 @@ pub async fn signing_key(
         Some(key) => Some(Arc::new(SigningKey {
             secret: reveal_secret(svc, &key)?,
             active: key.status == Status::Active,
+            leaked: key.leaked_at.is_some(),
+            network_policy: {
+                let own = NetworkPolicy::from_stored(key.network_policy.as_deref());
+                let account = network_policy::account_policy_of(svc, key.account_id).await?;
+                network_policy::applicable(&own, &account).map(|(level, p)| (level, p.clone()))
+            },
             account_id: key.account_id,
             user_id: key.user_id,
             access_key_id: key.access_key_id,

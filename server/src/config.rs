@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 
 use crate::crypto::{CryptoError, MasterKey, MasterKeySource};
 use crate::services::Settings;
@@ -162,6 +163,17 @@ pub struct Config {
         global = true
     )]
     pub verification_code_ttl: u32,
+    /// Reverse proxies in front of the API whose X-Forwarded-For is believed when network access
+    /// policies check a caller's address (comma-separated addresses or CIDR blocks). Without
+    /// any, the connection's own address counts.
+    #[arg(
+        long,
+        env = "ACCESSKEY_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::network_policy::parse_network,
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpNet>,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,

@@ -12,6 +12,7 @@ use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
+use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
 use crate::permissions::{self, Grants, SystemPolicy};
 use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
 use crate::services::Services;
@@ -425,6 +426,91 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let (account_id, _) = self.managing_users(session).await?;
         Ok(permissions::set_allow_user_to_manage_access_keys(&self.0, account_id, allow).await?)
+    }
+
+    async fn network_policy(
+        &self,
+        session: &Session,
+        access_key_id: Option<String>,
+        user: Option<String>,
+    ) -> Result<NetworkPolicyView, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let Some(access_key_id) = access_key_id else {
+            let policy = network_policy::account_policy(&self.0, principal).await?;
+            let grants = permissions::grants(&self.0, principal).await?;
+            let applies = if policy.active {
+                "Active: every AccessKey pair of the account without an active policy of its own \
+                 works only from the addresses below."
+            } else {
+                "Inactive: AccessKey pairs without an active policy of their own work from any \
+                 address."
+            };
+            return Ok(NetworkPolicyView {
+                access_key_id: None,
+                user: None,
+                active: policy.active,
+                entries: policy.entries,
+                applies: applies.to_owned(),
+                can_manage: grants.manage_users,
+                recent_sources: Vec::new(),
+            });
+        };
+        let policies =
+            network_policy::key_policies(&self.0, principal, user.as_deref(), &access_key_id)
+                .await?;
+        let applies = match policies.applicable() {
+            Some((PolicyLevel::AccessKey, _)) => {
+                "This AccessKey pair's own policy applies: its calls pass only from the addresses \
+                 below, whatever the account-level policy says."
+            }
+            Some((PolicyLevel::Account, _)) => {
+                "The account-level policy applies: this pair has no active policy of its own, so \
+                 its calls pass only from the account's allowed addresses."
+            }
+            None => "No policy applies: calls with this AccessKey pair pass from any address.",
+        };
+        let can_manage = permissions::key_owner(&self.0, principal, user.as_deref(), true)
+            .await
+            .is_ok();
+        Ok(NetworkPolicyView {
+            access_key_id: Some(access_key_id),
+            user,
+            active: policies.own.active,
+            entries: policies.own.entries,
+            applies: applies.to_owned(),
+            can_manage,
+            recent_sources: Vec::new(),
+        })
+    }
+
+    async fn save_network_policy(
+        &self,
+        session: &Session,
+        access_key_id: Option<String>,
+        user: Option<String>,
+        active: bool,
+        entries: Vec<String>,
+    ) -> Result<(), ConsoleError> {
+        let principal = self.principal(session).await?;
+        let policy = NetworkPolicy::from_entries(active, &entries).map_err(|errors| {
+            ConsoleError::InvalidEntries(
+                errors
+                    .into_iter()
+                    .map(|e| EntryError {
+                        index: e.index,
+                        message: e.message,
+                    })
+                    .collect(),
+            )
+        })?;
+        match access_key_id {
+            None => network_policy::set_account_policy(&self.0, principal, &policy).await?,
+            Some(id) => {
+                network_policy::set_key_policy(&self.0, principal, user.as_deref(), &id, &policy)
+                    .await?
+            }
+        }
+        Ok(())
     }
 
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {

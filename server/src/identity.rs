@@ -156,6 +156,7 @@ pub async fn create_account(
         password_hash: Set(password_hash),
         access_key_count: Set(0),
         allow_user_to_manage_access_keys: Set(false),
+        network_policy: Set(None),
         created_at: Set(svc.clock.now()),
         ..Default::default()
     }

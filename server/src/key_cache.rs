@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use dashmap::DashMap;
 use zeroize::Zeroizing;
 
+use crate::network_policy::{NetworkPolicy, PolicyLevel};
+
 /// What verifying a signature and authorising a call need to know about a key.
 pub struct SigningKey {
     pub access_key_id: String,
@@ -15,6 +17,10 @@ pub struct SigningKey {
     /// `None`: the account owner's own key.
     pub user_id: Option<i64>,
     pub active: bool,
+    /// Flagged as leaked: refused whatever else holds.
+    pub leaked: bool,
+    /// The network access policy its calls are held to (its own or the account's), if any.
+    pub network_policy: Option<(PolicyLevel, NetworkPolicy)>,
     pub secret: Zeroizing<String>,
 }
 
@@ -68,6 +74,8 @@ mod tests {
             account_id: 1,
             user_id: None,
             active,
+            leaked: false,
+            network_policy: None,
             secret: Zeroizing::new("s".into()),
         }))
     }

@@ -11,6 +11,7 @@ pub mod gateway;
 pub mod identity;
 pub mod jobs;
 pub mod key_cache;
+pub mod network_policy;
 pub mod permissions;
 pub mod ram_users;
 pub mod seed;

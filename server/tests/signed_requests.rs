@@ -135,6 +135,8 @@ async fn capture_key(h: &Harness) {
         last_used_ip: Set(None),
         recycled_at: Set(None),
         recycled_with_user: Set(false),
+        network_policy: Set(None),
+        leaked_at: Set(None),
     }
     .insert(&h.svc.db)
     .await

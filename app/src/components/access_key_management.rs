@@ -83,6 +83,7 @@ pub fn AccessKeyManagement(
                             <AccessKeyTable
                                 keys=list.keys
                                 can_manage=list.can_manage
+                                user=user.get_value()
                                 on_set_status=move |change: (String, AccessKeyStatus)| { set_status.dispatch(change); }
                                 on_delete=move |key: AccessKeyRow| {
                                     delete.value().set(None);

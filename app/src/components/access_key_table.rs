@@ -15,6 +15,8 @@ pub fn AccessKeyTable(
     #[prop(into)] busy: Signal<bool>,
     /// Off for viewers who may only look (read-only administrators): no row actions.
     can_manage: bool,
+    /// The keys' RAM user (`None`: the caller's own keys), for links to a key's pages.
+    user: Option<String>,
 ) -> impl IntoView {
     if keys.is_empty() {
         return view! {
@@ -38,6 +40,10 @@ pub fn AccessKeyTable(
             };
             let id = key.access_key_id.clone();
             let row = key.clone();
+            let policy_href = match &user {
+                Some(user) => format!("/access-keys/{id}/network-policy?user={user}"),
+                None => format!("/access-keys/{id}/network-policy"),
+            };
             view! {
                 <tr data-access-key-id=key.access_key_id.clone()>
                     <td><code>{key.access_key_id.clone()}</code></td>
@@ -49,6 +55,7 @@ pub fn AccessKeyTable(
                     <td>{key.created.clone()}</td>
                     <td>{key.last_used.clone().unwrap_or_else(|| "Never".to_owned())}</td>
                     <td class="row-actions">
+                        <a class="link-button" href=policy_href>"Network Policy"</a>
                         {can_manage.then(|| view! {
                             <button
                                 type="button"

@@ -21,6 +21,7 @@ impl LazyRoute for AccessKeysPage {
         let identity = expect_context::<Identity>();
         let keys: Resource<Result<AccessKeyList, ConsoleError>> =
             Resource::new(|| (), |_| list_access_keys(None));
+        let sees_account_policy = identity.user_name.is_none() || identity.can_view_users;
         let intro = match identity.user_name {
             None => view! {
                 <div class="banner warning">
@@ -39,6 +40,12 @@ impl LazyRoute for AccessKeysPage {
             <Title text="AccessKey Management"/>
             <h1>"AccessKey Management"</h1>
             {intro}
+            {sees_account_policy.then(|| view! {
+                <p class="page-links">
+                    <a href="/access-keys/network-policy">"Network Access Control"</a>
+                    " — the account-level allow list of addresses API calls may come from."
+                </p>
+            })}
             <AccessKeyManagement keys user=None/>
         }
         .into_any()

@@ -1,6 +1,7 @@
 //! One page per file.
 pub mod access_keys;
 pub mod home;
+pub mod network_policy;
 pub mod not_found;
 pub mod recycle_bin;
 pub mod security_settings;

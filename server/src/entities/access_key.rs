@@ -29,6 +29,10 @@ pub struct Model {
     pub recycled_at: Option<DateTimeUtc>,
     /// Recycled because its user was; restoring the user restores it.
     pub recycled_with_user: bool,
+    /// The key's own network access policy (the API's JSON document); `None`: no policy.
+    pub network_policy: Option<String>,
+    /// When the key was flagged as leaked: every signed call with it fails from then on.
+    pub leaked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub password_hash: String,
     pub access_key_count: i32,
     pub allow_user_to_manage_access_keys: bool,
+    /// The account-level network access policy (the API's JSON document); `None`: no policy.
+    pub network_policy: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

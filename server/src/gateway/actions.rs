@@ -11,6 +11,7 @@ use crate::access_keys::{self, KeyOwner};
 use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::identity;
+use crate::network_policy::{self, NetworkPolicy};
 use crate::permissions::{self, Grants};
 use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
 use crate::services::Services;
@@ -46,6 +47,10 @@ pub async fn dispatch(
         (RAM_VERSION | IMS_VERSION, "UpdateAccessKey") => call.update_access_key().await?,
         (RAM_VERSION | IMS_VERSION, "DeleteAccessKey") => call.delete_access_key().await?,
         (RAM_VERSION | IMS_VERSION, "GetAccessKeyLastUsed") => call.last_used().await?,
+        (IMS_VERSION, "GetAccessKeyPolicy") => call.key_policy().await?,
+        (IMS_VERSION, "SetAccessKeyPolicy") => call.set_key_policy().await?,
+        (IMS_VERSION, "GetAccessKeyPolicyForAccount") => call.account_policy().await?,
+        (IMS_VERSION, "SetAccessKeyPolicyForAccount") => call.set_account_policy().await?,
         (IMS_VERSION, "ListAccessKeysInRecycleBin") => call.recycled_keys(None).await?,
         (IMS_VERSION, "GetAccessKeyInfoInRecycleBin") => {
             let id = call.required("UserAccessKeyId")?;
@@ -333,6 +338,41 @@ impl Call<'_> {
             last["ServiceName"] = json!(service.unwrap_or_default());
         }
         Ok(json!({ "AccessKeyLastUsed": last }))
+    }
+
+    async fn key_policy(&self) -> Result<Value, ApiError> {
+        let id = self.required("UserAccessKeyId")?;
+        let user = self.named_user().await?;
+        let policies =
+            network_policy::key_policies(self.svc, self.caller.principal, user.as_deref(), id)
+                .await?;
+        Ok(json!({ "AccessKeyId": id, "AccessKeyPolicy": policies.own.document() }))
+    }
+
+    async fn set_key_policy(&self) -> Result<Value, ApiError> {
+        let id = self.required("UserAccessKeyId")?;
+        let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
+        let user = self.named_user().await?;
+        network_policy::set_key_policy(
+            self.svc,
+            self.caller.principal,
+            user.as_deref(),
+            id,
+            &policy,
+        )
+        .await?;
+        Ok(json!({ "AccessKeyId": id, "AccessKeyPolicy": policy.document() }))
+    }
+
+    async fn account_policy(&self) -> Result<Value, ApiError> {
+        let policy = network_policy::account_policy(self.svc, self.caller.principal).await?;
+        Ok(json!({ "AccessKeyPolicy": policy.document() }))
+    }
+
+    async fn set_account_policy(&self) -> Result<Value, ApiError> {
+        let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
+        network_policy::set_account_policy(self.svc, self.caller.principal, &policy).await?;
+        Ok(json!({ "AccessKeyPolicy": policy.document() }))
     }
 
     async fn recycled_keys(&self, only: Option<&str>) -> Result<Value, ApiError> {

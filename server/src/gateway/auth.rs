@@ -109,6 +109,15 @@ pub async fn authenticate(gateway: &Gateway, request: &ApiRequest) -> Result<Cal
     if !nonces::claim_shared(&gateway.svc, &key.access_key_id, nonce, window).await? {
         return Err(ApiError::nonce_used());
     }
+    // Guard rails, once the caller has proved it holds the key (so nobody can probe them).
+    if key.leaked {
+        return Err(ApiError::key_leaked());
+    }
+    if let Some((_, policy)) = &key.network_policy {
+        if !request.source_ip.is_some_and(|ip| policy.allows(ip)) {
+            return Err(ApiError::access_policy_denied());
+        }
+    }
     let principal = match key.user_id {
         None => Principal::Owner {
             account_id: key.account_id,

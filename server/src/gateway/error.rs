@@ -97,6 +97,24 @@ impl ApiError {
         )
     }
 
+    /// The seed's wording, so the SDK prints `code: 400, Specified access key denied due to
+    /// access policy.`
+    pub fn access_policy_denied() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "AccessKeyId.AccessPolicyDenied",
+            "Specified access key denied due to access policy.",
+        )
+    }
+
+    pub fn key_leaked() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden.AccessKeyLeakage",
+            "Forbidden : There is a risk of leakage of this AccessKey.",
+        )
+    }
+
     pub fn throttled() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -22,6 +22,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
+use ipnet::IpNet;
 use serde_json::{json, Value};
 
 use crate::access_keys::KeyUse;
@@ -42,6 +43,8 @@ pub struct Gateway {
     pub last_used: Arc<LastUsed>,
     /// `HostId` in error responses.
     pub host_id: String,
+    /// Proxies whose `X-Forwarded-For` is believed (see [`request::source_address`]).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Gateway {
@@ -54,7 +57,13 @@ impl Gateway {
             ),
             last_used: Arc::new(LastUsed::default()),
             host_id: "ram.aliyuncs.com".to_owned(),
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpNet>) -> Self {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// Starts the background work: batched last-used writes, forgetting expired nonces.
@@ -84,7 +93,7 @@ pub fn api_router(gateway: Arc<Gateway>) -> Router {
 
 async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
     let request_id = request_id();
-    let source_ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip());
@@ -100,13 +109,16 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
             return failure(&gateway, &request_id, error);
         }
     };
-    let request = ApiRequest::new(
+    let source_ip =
+        peer.map(|peer| request::source_address(peer, &parts.headers, &gateway.trusted_proxies));
+    let mut request = ApiRequest::new(
         parts.method.as_str(),
         parts.uri.path(),
         parts.uri.query(),
         parts.headers,
         body.to_vec(),
     );
+    request.source_ip = source_ip;
     let outcome = async {
         let caller = auth::authenticate(&gateway, &request).await?;
         let (action, version) = request.action_and_version();
@@ -119,7 +131,7 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
             KeyUse {
                 at: gateway.svc.clock.now(),
                 service,
-                ip: source_ip,
+                ip: request.source_ip,
             },
         );
         Ok::<Value, ApiError>(data)
