@@ -56,6 +56,13 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         user: Option<String>,
         access_key_id: String,
     ) -> Result<(), ConsoleError>;
+    /// Flags the key as leaked: every call with it fails from now on, for good.
+    async fn report_access_key_leak(
+        &self,
+        session: &Session,
+        user: Option<String>,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError>;
 
     // RAM users.
     async fn list_users(
@@ -117,6 +124,14 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         active: bool,
         entries: Vec<String>,
     ) -> Result<(), ConsoleError>;
+
+    // The audit trail.
+    async fn audit_events(
+        &self,
+        session: &Session,
+        filter: AuditFilter,
+        after: Option<i64>,
+    ) -> Result<AuditEventPage, ConsoleError>;
 
     // The recycle bin.
     async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;

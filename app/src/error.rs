@@ -56,6 +56,22 @@ impl ConsoleError {
 
 #[cfg(feature = "ssr")]
 impl ConsoleError {
+    /// The audit trail's `errorCode` for a failed console operation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotSignedIn => "NotSignedIn",
+            Self::NoPermission(_) => "NoPermission",
+            Self::Invalid { .. } | Self::InvalidEntries(_) => "InvalidParameter",
+            Self::Conflict(_) => "Conflict",
+            Self::NotFound(_) => "EntityNotExist",
+            Self::LimitExceeded(_) => "LimitExceeded",
+            Self::Verification { .. } => "InvalidVerificationCode",
+            Self::TooManyAttempts { .. } => "Throttling",
+            Self::Internal { .. } => "InternalError",
+            Self::Transport(_) => "Transport",
+        }
+    }
+
     /// The status a failed server function answers with.
     pub fn http_status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;

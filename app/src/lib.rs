@@ -17,6 +17,7 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
     access_keys::AccessKeysPage,
+    audit_trail::AuditTrailPage,
     home::HomePage,
     network_policy::{AccountNetworkPolicyPage, KeyNetworkPolicyPage},
     not_found::NotFoundPage,
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<HomePage>::new()}/>
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
+                    <Route path=path!("audit-trail") view={Lazy::<AuditTrailPage>::new()}/>
                     <Route path=path!("access-keys/network-policy") view={Lazy::<AccountNetworkPolicyPage>::new()}/>
                     <Route path=path!("access-keys/:id/network-policy") view={Lazy::<KeyNetworkPolicyPage>::new()}/>
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>

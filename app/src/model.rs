@@ -41,6 +41,8 @@ pub struct AccessKeyRow {
     pub last_used: Option<String>,
     /// Used within the window in which deleting it would likely break an application.
     pub used_recently: bool,
+    /// Reported as leaked: every call with it fails, for good.
+    pub leaked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,4 +248,54 @@ pub struct SourceAddress {
 pub struct EntryError {
     pub index: usize,
     pub message: String,
+}
+
+/// The Audit Trail page's filters, as they travel in its URL (every field may be empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// `YYYY-MM-DDTHH:MM`, UTC.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub event_name: String,
+    /// A RAM user's name, or `root` for the account owner.
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub access_key_id: String,
+    /// `Read`, `Write` or empty.
+    #[serde(default)]
+    pub rw: String,
+    /// `Success`, `Failure` or empty.
+    #[serde(default)]
+    pub result: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventRow {
+    pub time: String,
+    pub event_name: String,
+    /// `ApiCall` or `ConsoleOperation`.
+    pub event_type: String,
+    pub rw: String,
+    /// The RAM user's name, or `root` for the account owner.
+    pub user: String,
+    /// The key the call was signed with.
+    pub access_key_id: Option<String>,
+    /// The key the operation was about.
+    pub referenced_access_key_id: Option<String>,
+    pub source_ip: Option<String>,
+    /// `None`: succeeded.
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub request_parameters: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventPage {
+    pub events: Vec<AuditEventRow>,
+    /// The marker of the next page, if there is one.
+    pub next: Option<i64>,
 }

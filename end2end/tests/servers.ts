@@ -32,5 +32,6 @@ export const servers = {
   ramUsers: server("ram-users", 3012),
   ramAdmins: server("ram-admins", 3013),
   api: server("api", 3014),
+  guardRails: server("guard-rails", 3015),
 };
 export type Server = (typeof servers)[keyof typeof servers];

@@ -11,6 +11,7 @@ mod m20261122_000007_add_recycling_to_ram_users;
 mod m20261122_000008_index_ram_users_by_account;
 mod m20261122_000009_create_used_nonces;
 mod m20261122_000010_add_network_policies_and_leak_flags;
+mod m20261122_000011_create_audit_events;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_index_ram_users_by_account::Migration),
             Box::new(m20261122_000009_create_used_nonces::Migration),
             Box::new(m20261122_000010_add_network_policies_and_leak_flags::Migration),
+            Box::new(m20261122_000011_create_audit_events::Migration),
         ]
     }
 }

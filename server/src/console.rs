@@ -8,17 +8,20 @@ use app::model::*;
 use tower_sessions::Session;
 
 use crate::access_keys::{self, KeyOwner};
+use crate::audit::{self, AuditRecord, EventFilter};
 use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
+use crate::leaks;
 use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
 use crate::permissions::{self, Grants, SystemPolicy};
 use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
 
-const PRINCIPAL: &str = "principal";
+/// The session key under which the signed-in principal lives.
+pub const PRINCIPAL: &str = "principal";
 
 pub struct Console(pub Arc<Services>);
 
@@ -174,6 +177,7 @@ impl ConsoleBackend for Console {
                 status: status_of(key.status),
                 created: format_time(&key.created_at),
                 last_used: key.last_used_at.as_ref().map(format_time),
+                leaked: key.leaked_at.is_some(),
             })
             .collect();
         let (limit, can_manage, delete_recycles) = match owner {
@@ -258,6 +262,16 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let (_, owner, _) = self.key_owner(session, user, true).await?;
         Ok(access_keys::delete(&self.0, owner, &access_key_id).await?)
+    }
+
+    async fn report_access_key_leak(
+        &self,
+        session: &Session,
+        user: Option<String>,
+        access_key_id: String,
+    ) -> Result<(), ConsoleError> {
+        let principal = self.principal(session).await?;
+        Ok(leaks::report(&self.0, principal, user.as_deref(), &access_key_id).await?)
     }
 
     async fn list_users(
@@ -472,6 +486,21 @@ impl ConsoleBackend for Console {
         let can_manage = permissions::key_owner(&self.0, principal, user.as_deref(), true)
             .await
             .is_ok();
+        let since = self.0.clock.now() - chrono::Duration::days(30);
+        let recent_sources =
+            audit::recent_sources(&self.0, principal.account_id(), &access_key_id, since)
+                .await?
+                .into_iter()
+                .map(|source| SourceAddress {
+                    allowed: source
+                        .ip
+                        .parse()
+                        .is_ok_and(|ip| policies.own.active && policies.own.allows(ip)),
+                    ip: source.ip,
+                    calls: source.calls as u64,
+                    last_seen: format_time(&source.last_seen),
+                })
+                .collect();
         Ok(NetworkPolicyView {
             access_key_id: Some(access_key_id),
             user,
@@ -479,7 +508,7 @@ impl ConsoleBackend for Console {
             entries: policies.own.entries,
             applies: applies.to_owned(),
             can_manage,
-            recent_sources: Vec::new(),
+            recent_sources,
         })
     }
 
@@ -511,6 +540,21 @@ impl ConsoleBackend for Console {
             }
         }
         Ok(())
+    }
+
+    async fn audit_events(
+        &self,
+        session: &Session,
+        filter: AuditFilter,
+        after: Option<i64>,
+    ) -> Result<AuditEventPage, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let filter = event_filter(&filter)?;
+        let page = audit::search(&self.0, principal, &filter, after, AUDIT_EVENTS_PER_PAGE).await?;
+        Ok(AuditEventPage {
+            events: page.events.into_iter().map(audit_row).collect(),
+            next: page.next,
+        })
     }
 
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
@@ -581,6 +625,56 @@ impl ConsoleBackend for Console {
     async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
         let (account_id, _) = self.managing_users(session).await?;
         Ok(ram_users::delete_permanently(&self.0, account_id, user_id).await?)
+    }
+}
+
+/// How many events one page of the Audit Trail shows.
+pub const AUDIT_EVENTS_PER_PAGE: u64 = 50;
+
+/// The Audit Trail page's filters (from its URL) as the domain's; a bad time names its field.
+pub fn event_filter(filter: &AuditFilter) -> Result<EventFilter, ConsoleError> {
+    let time = |field: &str,
+                text: &str|
+     -> Result<Option<chrono::DateTime<chrono::Utc>>, ConsoleError> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+            .map(|t| Some(t.and_utc()))
+            .map_err(|_| ConsoleError::invalid(field, "Enter a time as YYYY-MM-DDTHH:MM (UTC)."))
+    };
+    let choice = |value: &str, yes: &str, no: &str| match value {
+        v if v == yes => Some(true),
+        v if v == no => Some(false),
+        _ => None,
+    };
+    let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+    Ok(EventFilter {
+        from: time("from", &filter.from)?,
+        // "To 10:05" includes the whole minute.
+        to: time("to", &filter.to)?.map(|t| t + chrono::Duration::seconds(59)),
+        event_name: text(&filter.event_name),
+        user: text(&filter.user),
+        access_key_id: text(&filter.access_key_id),
+        read: choice(&filter.rw, "Read", "Write"),
+        succeeded: choice(&filter.result, "Success", "Failure"),
+    })
+}
+
+fn audit_row(record: AuditRecord) -> AuditEventRow {
+    let e = record.event;
+    AuditEventRow {
+        time: format_time(&e.event_time),
+        event_name: e.event_name,
+        event_type: e.event_type,
+        rw: e.event_rw,
+        user: record.user_name.unwrap_or_else(|| "root".to_owned()),
+        access_key_id: e.access_key_id,
+        referenced_access_key_id: e.referenced_access_key_id,
+        source_ip: e.source_ip,
+        error_code: e.error_code,
+        error_message: e.error_message,
+        request_parameters: e.request_parameters,
     }
 }
 

@@ -27,6 +27,14 @@ impl Principal {
             Self::Owner { account_id } | Self::RamUser { account_id, .. } => account_id,
         }
     }
+
+    /// The RAM user, if it is one.
+    pub fn user_id(&self) -> Option<i64> {
+        match *self {
+            Self::Owner { .. } => None,
+            Self::RamUser { user_id, .. } => Some(user_id),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

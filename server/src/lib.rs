@@ -1,5 +1,6 @@
 //! The AccessKey console's server: configuration, storage, the domain, and the HTTP wiring.
 pub mod access_keys;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod console;
@@ -11,6 +12,7 @@ pub mod gateway;
 pub mod identity;
 pub mod jobs;
 pub mod key_cache;
+pub mod leaks;
 pub mod network_policy;
 pub mod permissions;
 pub mod ram_users;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::Parser;
 use leptos::prelude::get_configuration;
 use server::access_keys::{self, KeyOwner};
+use server::audit::AuditTrail;
 use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, UserCommand};
 use server::crypto::SecretBox;
 use server::gateway::{api_router, Gateway};
@@ -80,6 +81,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let sessions = ConsoleSessionStore::for_database(&svc.db);
     sessions.spawn_cleanup();
     server::jobs::spawn_recycle_bin_purge(svc.clone());
+    AuditTrail::spawn_writer(svc.clone());
     let mut options = get_configuration(None)?.leptos_options;
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.listen;
@@ -87,7 +89,13 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let gateway =
         Arc::new(Gateway::new(svc.clone()).with_trusted_proxies(config.trusted_proxies.clone()));
     gateway.spawn_background();
-    let app = console_router(svc.clone(), sessions, options, config.secure_cookies);
+    let app = console_router(
+        svc.clone(),
+        sessions,
+        options,
+        config.secure_cookies,
+        config.trusted_proxies.clone(),
+    );
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let api_listener = tokio::net::TcpListener::bind(config.api_listen).await?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -99,7 +107,11 @@ async fn serve(config: Config) -> Result<(), Failure> {
     if needs_setup {
         tracing::info!("no account yet: open {url}/setup to create the account owner");
     }
-    let console = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
+    let console = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal());
     // The API records each caller's address as the key's last-used source IP.
     let api = axum::serve(
         api_listener,
@@ -109,6 +121,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     tokio::try_join!(console.into_future(), api.into_future())?;
     // Uses not yet written would be lost otherwise.
     gateway.last_used.flush(&svc).await;
+    svc.audit.flush(&svc.db).await;
     Ok(())
 }
 

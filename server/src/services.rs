@@ -4,6 +4,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
+use crate::audit::AuditTrail;
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretBox;
 use crate::identity::SignInThrottle;
@@ -39,6 +40,8 @@ pub struct Services {
     pub sign_in_throttle: SignInThrottle,
     /// Signing material of recently used keys; the domain drops entries it changes.
     pub key_cache: KeyCache,
+    /// Events on their way to the audit trail.
+    pub audit: AuditTrail,
 }
 
 impl Services {
@@ -51,6 +54,7 @@ impl Services {
             settings,
             sign_in_throttle: SignInThrottle::default(),
             key_cache: KeyCache::default(),
+            audit: AuditTrail::default(),
         }
     }
 

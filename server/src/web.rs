@@ -1,13 +1,19 @@
 //! The console's HTTP side: Leptos pages and server functions, sessions, and the cross-site guard.
 use std::sync::Arc;
 
+use std::net::SocketAddr;
+
 use app::backend::SharedBackend;
+use app::error::ConsoleError;
+use app::model::AuditFilter;
 use app::{shell, App};
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Extension, Router};
+use ipnet::IpNet;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
@@ -15,10 +21,13 @@ use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::console::Console;
+use crate::audit::{self, EventType, NewEvent};
+use crate::console::{Console, PRINCIPAL};
+use crate::gateway::request::source_address;
+use crate::identity::Principal;
 use crate::services::Services;
 
 pub const SESSION_COOKIE: &str = "accesskey_console_session";
@@ -28,7 +37,12 @@ pub fn console_router(
     sessions: ConsoleSessionStore,
     options: LeptosOptions,
     secure_cookies: bool,
+    trusted_proxies: Vec<IpNet>,
 ) -> Router {
+    let audit = Arc::new(ConsoleAudit {
+        svc: svc.clone(),
+        trusted_proxies,
+    });
     let backend: SharedBackend = Arc::new(Console(svc));
     let routes = generate_route_list(App);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -38,12 +52,18 @@ pub fn console_router(
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(CookieDuration::hours(8)));
     Router::new()
+        .route("/audit-trail/export.csv", get(export_audit_trail))
         .leptos_routes(&options, routes, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(Extension(backend))
+        .layer(Extension(audit.svc.clone()))
+        .layer(middleware::from_fn_with_state(
+            audit,
+            audit_console_operation,
+        ))
         .layer(session_layer)
         .layer(middleware::from_fn(reject_cross_site_writes))
         .with_state(options)
@@ -77,6 +97,157 @@ async fn reject_cross_site_writes(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
+}
+
+/// Audit Trail > Export CSV: the filtered events (the page's own URL parameters) as a file.
+async fn export_audit_trail(
+    Extension(svc): Extension<Arc<Services>>,
+    session: Session,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let principal = match session.get::<Principal>(PRINCIPAL).await {
+        Ok(Some(principal)) => principal,
+        _ => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "Sign in to export the audit trail.",
+            )
+                .into_response()
+        }
+    };
+    let exported = match crate::console::event_filter(&filter) {
+        Ok(filter) => audit::export_csv(&svc, principal, &filter)
+            .await
+            .map_err(ConsoleError::from),
+        Err(error) => Err(error),
+    };
+    match exported {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit-trail.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => (error.http_status(), error.to_string()).into_response(),
+    }
+}
+
+struct ConsoleAudit {
+    svc: Arc<Services>,
+    trusted_proxies: Vec<IpNet>,
+}
+
+/// The most of a server function's request or answer the audit reads.
+const AUDITED_BODY_LIMIT: usize = 64 * 1024;
+
+/// Puts every console operation that changes something (and every sign-in and sign-out) in the
+/// audit trail: which server function, who, from where, with which safe parameters, and how it
+/// ended. Page loads and other reads are not events.
+async fn audit_console_operation(
+    State(audit): State<Arc<ConsoleAudit>>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let name = request
+        .uri()
+        .path()
+        .strip_prefix("/api/")
+        .map(event_name)
+        .filter(|name| {
+            !audit::is_read(name) && !matches!(name.as_str(), "SetupNeeded" | "CurrentIdentity")
+        });
+    let Some(name) = name else {
+        return next.run(request).await;
+    };
+    let before = session.get::<Principal>(PRINCIPAL).await.ok().flatten();
+    let source_ip =
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| {
+                source_address(peer.ip(), request.headers(), &audit.trusted_proxies)
+            });
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, AUDITED_BODY_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    };
+    let parameters: Vec<(String, String)> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let response = next
+        .run(Request::from_parts(parts, axum::body::Body::from(body)))
+        .await;
+    // A sign-in has its principal only afterwards.
+    let principal = match before {
+        Some(principal) => Some(principal),
+        None => session.get::<Principal>(PRINCIPAL).await.ok().flatten(),
+    };
+    let (parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, AUDITED_BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let error =
+        (!parts.status.is_success()).then(|| match serde_json::from_slice::<ConsoleError>(&body) {
+            Ok(error) => (error.code().to_owned(), error.to_string()),
+            Err(_) => ("InternalError".to_owned(), parts.status.to_string()),
+        });
+    // A new key's ID, read from the answer that carries it (its secret is not kept).
+    let created_key = (error.is_none() && name == "CreateAccessKey")
+        .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
+        .flatten()
+        .and_then(|answer| answer["access_key_id"].as_str().map(str::to_owned));
+    if let Some(principal) = principal {
+        let referenced = created_key.or_else(|| {
+            parameters
+                .iter()
+                .find(|(k, _)| k == "access_key_id")
+                .map(|(_, v)| v.clone())
+        });
+        audit.svc.audit.record(NewEvent {
+            account_id: principal.account_id(),
+            at: audit.svc.clock.now(),
+            name,
+            event_type: EventType::ConsoleOperation,
+            service: "console",
+            request_id: uuid::Builder::from_random_bytes(rand::random())
+                .into_uuid()
+                .to_string(),
+            source_ip,
+            user_agent,
+            parameters,
+            error,
+            user_id: principal.user_id(),
+            access_key_id: None,
+            referenced_access_key_id: referenced,
+        });
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// `create_access_key` → `CreateAccessKey`.
+fn event_name(endpoint: &str) -> String {
+    endpoint
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Sessions live in the console's own database, on whichever backend it uses, through its pool.

@@ -58,3 +58,17 @@ pub async fn delete_access_key(
     })
     .await
 }
+
+/// Report Leak: the key fails every call from now on, for good.
+#[server(endpoint = "report_access_key_leak")]
+pub async fn report_access_key_leak(
+    user: Option<String>,
+    access_key_id: String,
+) -> Result<(), ConsoleError> {
+    answer(|backend, session| async move {
+        backend
+            .report_access_key_leak(&session, user, access_key_id)
+            .await
+    })
+    .await
+}

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::access_keys::{delete_access_key, set_access_key_status};
+use crate::api::access_keys::{delete_access_key, report_access_key_leak, set_access_key_status};
 use crate::components::access_key_table::AccessKeyTable;
+use crate::components::confirm::ConfirmDialog;
 use crate::components::create_access_key::{CreateAccessKeyDialog, PhoneVerificationDialog};
 use crate::components::delete_access_key::DeleteAccessKeyDialog;
 use crate::components::page_error::PageError;
@@ -31,6 +32,15 @@ pub fn AccessKeyManagement(
         set_access_key_status(user.get_value(), id.clone(), *status)
     });
     let delete = Action::new(move |id: &String| delete_access_key(user.get_value(), id.clone()));
+    let reporting = RwSignal::new(None::<AccessKeyRow>);
+    let report_leak =
+        Action::new(move |id: &String| report_access_key_leak(user.get_value(), id.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = report_leak.value().get() {
+            reporting.set(None);
+            keys.refetch();
+        }
+    });
     let recycles = RwSignal::new(false);
 
     Effect::new(move |_| {
@@ -60,6 +70,12 @@ pub fn AccessKeyManagement(
                 match keys.await {
                     Ok(list) => {
                         let at_limit = list.at_limit();
+                        let leaked: Vec<String> = list
+                            .keys
+                            .iter()
+                            .filter(|k| k.leaked)
+                            .map(|k| k.access_key_id.clone())
+                            .collect();
                         recycles.set(list.delete_recycles);
                         let limit_note = if list.delete_recycles {
                             "A RAM user can have at most two AccessKey pairs. Delete one it no longer uses to create another.".to_owned()
@@ -67,6 +83,14 @@ pub fn AccessKeyManagement(
                             format!("An account can have at most {} AccessKey pairs. Delete one you no longer use to create another.", list.limit)
                         };
                         view! {
+                            {(!leaked.is_empty()).then(|| view! {
+                                <div class="banner error" role="alert">
+                                    <strong>"There is a risk of leakage of AccessKey " {leaked.join(", ")} "."</strong>
+                                    " Every API call with it now fails with \"Forbidden : There is a risk of leakage of this AccessKey.\" \
+                                     To recover: create a new AccessKey pair, move your applications to it, \
+                                     then disable and delete the leaked one."
+                                </div>
+                            })}
                             {list.can_manage.then(|| view! {
                                 <div class="toolbar">
                                     <button
@@ -88,6 +112,10 @@ pub fn AccessKeyManagement(
                                 on_delete=move |key: AccessKeyRow| {
                                     delete.value().set(None);
                                     deleting.set(Some(key));
+                                }
+                                on_report_leak=move |key: AccessKeyRow| {
+                                    report_leak.value().set(None);
+                                    reporting.set(Some(key));
                                 }
                                 busy
                             />
@@ -116,6 +144,21 @@ pub fn AccessKeyManagement(
             }
             .into_any(),
         }}
+        {move || reporting.get().map(|key| view! {
+            <ConfirmDialog
+                title="Report Leak"
+                message=format!(
+                    "Report AccessKey {} as leaked? Every API call with it will fail from now on, and this cannot be undone: \
+                     the flag goes away only with the key.",
+                    key.access_key_id
+                )
+                confirm_label="Report Leak"
+                on_confirm=move |_| { report_leak.dispatch(key.access_key_id.clone()); }
+                on_cancel=move |_| reporting.set(None)
+                pending=report_leak.pending()
+                error=Signal::derive(move || report_leak.value().get().and_then(Result::err))
+            />
+        })}
         {move || deleting.get().map(|key| view! {
             <DeleteAccessKeyDialog
                 key

@@ -12,6 +12,9 @@ pub fn AccessKeyTable(
     #[prop(into)]
     on_set_status: Callback<(String, AccessKeyStatus)>,
     #[prop(into)] on_delete: Callback<AccessKeyRow>,
+    /// Report Leak (asks first).
+    #[prop(into)]
+    on_report_leak: Callback<AccessKeyRow>,
     #[prop(into)] busy: Signal<bool>,
     /// Off for viewers who may only look (read-only administrators): no row actions.
     can_manage: bool,
@@ -40,6 +43,8 @@ pub fn AccessKeyTable(
             };
             let id = key.access_key_id.clone();
             let row = key.clone();
+            let leak_row = key.clone();
+            let leaked = key.leaked;
             let policy_href = match &user {
                 Some(user) => format!("/access-keys/{id}/network-policy?user={user}"),
                 None => format!("/access-keys/{id}/network-policy"),
@@ -48,14 +53,22 @@ pub fn AccessKeyTable(
                 <tr data-access-key-id=key.access_key_id.clone()>
                     <td><code>{key.access_key_id.clone()}</code></td>
                     <td>
-                        <span class="status" class:inactive=key.status == AccessKeyStatus::Inactive>
-                            {key.status.as_str()}
-                        </span>
+                        {if leaked {
+                            view! { <span class="status leaked">"Leaked"</span> }.into_any()
+                        } else {
+                            view! {
+                                <span class="status" class:inactive=key.status == AccessKeyStatus::Inactive>
+                                    {key.status.as_str()}
+                                </span>
+                            }
+                            .into_any()
+                        }}
                     </td>
                     <td>{key.created.clone()}</td>
                     <td>{key.last_used.clone().unwrap_or_else(|| "Never".to_owned())}</td>
                     <td class="row-actions">
                         <a class="link-button" href=policy_href>"Network Policy"</a>
+                        <a class="link-button" href=format!("/audit-trail?access_key_id={id}")>"View Events"</a>
                         {can_manage.then(|| view! {
                             <button
                                 type="button"
@@ -65,6 +78,16 @@ pub fn AccessKeyTable(
                             >
                                 {toggle_label}
                             </button>
+                            {(!leaked).then(|| view! {
+                                <button
+                                    type="button"
+                                    class="link-button danger"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| on_report_leak.run(leak_row.clone())
+                                >
+                                    "Report Leak"
+                                </button>
+                            })}
                             <button
                                 type="button"
                                 class="link-button danger"

@@ -62,6 +62,7 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
                     <a href="/ram/users">"RAM Users"</a>
                     <a href="/ram/recycle-bin">"Recycle Bin"</a>
                     <a href="/ram/security-settings">"Security Settings"</a>
+                    <a href="/audit-trail">"Audit Trail"</a>
                 })}
             </nav>
             <div

@@ -1,5 +1,6 @@
 //! One page per file.
 pub mod access_keys;
+pub mod audit_trail;
 pub mod home;
 pub mod network_policy;
 pub mod not_found;

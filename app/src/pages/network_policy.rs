@@ -52,11 +52,13 @@ impl LazyRoute for KeyNetworkPolicyPage {
 
 #[component]
 fn NetworkPolicyEditor(policy: Resource<Result<NetworkPolicyView, ConsoleError>>) -> impl IntoView {
+    // Outside the form, which is rebuilt from the saved policy after each save.
+    let saved = RwSignal::new(false);
     view! {
         <Transition fallback=|| view! { <p class="page-loading">"Loading the network policy…"</p> }>
             {move || Suspend::new(async move {
                 match policy.await {
-                    Ok(view) => view! { <PolicyForm view policy/> }.into_any(),
+                    Ok(view) => view! { <PolicyForm view policy saved/> }.into_any(),
                     Err(error) => view! {
                         <Title text="Network Access Control"/>
                         <PageError error/>
@@ -79,6 +81,8 @@ struct Entry {
 fn PolicyForm(
     view: NetworkPolicyView,
     policy: Resource<Result<NetworkPolicyView, ConsoleError>>,
+    /// "Saved." shows until the next edit.
+    saved: RwSignal<bool>,
 ) -> impl IntoView {
     let NetworkPolicyView {
         access_key_id,
@@ -104,7 +108,6 @@ fn PolicyForm(
     }
     let rows = RwSignal::new(initial);
     let active = RwSignal::new(active);
-    let saved = RwSignal::new(false);
     let scope = StoredValue::new((access_key_id.clone(), user.clone()));
     let save = Action::new(move |(active, entries): &(bool, Vec<String>)| {
         let (id, user) = scope.get_value();
@@ -251,7 +254,7 @@ fn PolicyForm(
                     />
                 </ol>
                 {can_manage.then(|| view! {
-                    <button type="button" class="secondary" on:click=move |_| add_address(String::new())>
+                    <button type="button" class="button" on:click=move |_| add_address(String::new())>
                         "Add Address"
                     </button>
                 })}
@@ -259,7 +262,7 @@ fn PolicyForm(
             <p class="form-error" role="alert">{form_error}</p>
             {can_manage.then(|| view! {
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
                         {move || if save.pending().get() { "Saving…" } else { "Save" }}
                     </button>
                     <span class="form-status" role="status">

@@ -1,6 +1,7 @@
 //! sea-orm entities: data only. Behaviour lives in the domain modules.
 pub mod access_key;
 pub mod account;
+pub mod audit_event;
 pub mod ram_user;
 pub mod retired_access_key_id;
 pub mod used_nonce;

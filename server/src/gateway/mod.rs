@@ -20,17 +20,21 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use ipnet::IpNet;
 use serde_json::{json, Value};
 
-use crate::access_keys::KeyUse;
+use crate::access_keys::{self, KeyUse};
+use crate::audit::{EventType, NewEvent};
+use crate::leaks;
 use crate::services::Services;
+use auth::Caller;
 use error::ApiError;
 use last_used::LastUsed;
 use nonces::NonceStore;
 use request::ApiRequest;
+use request::Signed;
 
 /// Bodies larger than this are refused before they are read.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -87,6 +91,8 @@ pub fn api_router(gateway: Arc<Gateway>) -> Router {
     Router::new()
         // Unauthenticated, for load balancers (and the benchmark's baseline).
         .route("/health", get(|| async { "ok" }))
+        // Like a secret-scanning partner's endpoint: pasted text in, genuine pairs flagged.
+        .route("/leak-reports", post(report_leaks))
         .route("/", any(call))
         .with_state(gateway)
 }
@@ -119,24 +125,14 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         body.to_vec(),
     );
     request.source_ip = source_ip;
-    let outcome = async {
-        let caller = auth::authenticate(&gateway, &request).await?;
-        let (action, version) = request.action_and_version();
-        let action = action.ok_or_else(|| ApiError::missing("Action"))?;
-        let version = version.ok_or_else(|| ApiError::missing("Version"))?;
-        let (service, data) =
-            actions::dispatch(&gateway, &caller, action, version, &request).await?;
-        gateway.last_used.record(
-            &caller.key.access_key_id,
-            KeyUse {
-                at: gateway.svc.clock.now(),
-                service,
-                ip: request.source_ip,
-            },
-        );
-        Ok::<Value, ApiError>(data)
-    }
-    .await;
+    let (caller, outcome) = match auth::authenticate(&gateway, &request).await {
+        Ok(caller) => {
+            let outcome = serve(&gateway, &caller, &request).await;
+            (Some(caller), outcome)
+        }
+        Err(error) => (None, Err(error)),
+    };
+    audit_call(&gateway, &request, caller.as_ref(), &request_id, &outcome).await;
     match outcome {
         Ok(mut data) => {
             data["RequestId"] = json!(request_id);
@@ -144,6 +140,125 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         }
         Err(error) => failure(&gateway, &request_id, error),
     }
+}
+
+/// Flags every key of this server whose ID and secret both appear in the posted text. Needs no
+/// signature: whoever holds a pair can report it, which is the point, and naming an ID without
+/// its secret flags nothing.
+async fn report_leaks(State(gateway): State<Arc<Gateway>>, body: Bytes) -> Response {
+    let request_id = request_id();
+    let text = String::from_utf8_lossy(&body);
+    match leaks::report_text(&gateway.svc, &text).await {
+        Ok(flagged) => {
+            for (access_key_id, account_id) in &flagged {
+                gateway.svc.audit.record(NewEvent {
+                    account_id: *account_id,
+                    at: gateway.svc.clock.now(),
+                    name: "ReportAccessKeyLeak".to_owned(),
+                    event_type: EventType::ApiCall,
+                    service: "ims",
+                    request_id: request_id.clone(),
+                    source_ip: None,
+                    user_agent: String::new(),
+                    parameters: Vec::new(),
+                    error: None,
+                    user_id: None,
+                    access_key_id: None,
+                    referenced_access_key_id: Some(access_key_id.clone()),
+                });
+            }
+            let ids: Vec<&str> = flagged.iter().map(|(id, _)| id.as_str()).collect();
+            json_response(
+                StatusCode::OK,
+                &json!({ "RequestId": request_id, "FlaggedAccessKeyIds": ids }),
+            )
+        }
+        Err(error) => {
+            tracing::error!("a leak report failed: {error}");
+            failure(&gateway, &request_id, ApiError::internal())
+        }
+    }
+}
+
+/// Runs an authenticated call and notes the key's use.
+async fn serve(
+    gateway: &Gateway,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<Value, ApiError> {
+    let (action, version) = request.action_and_version();
+    let action = action.ok_or_else(|| ApiError::missing("Action"))?;
+    let version = version.ok_or_else(|| ApiError::missing("Version"))?;
+    let (service, data) = actions::dispatch(gateway, caller, action, version, request).await?;
+    gateway.last_used.record(
+        &caller.key.access_key_id,
+        KeyUse {
+            at: gateway.svc.clock.now(),
+            service,
+            ip: request.source_ip,
+        },
+    );
+    Ok(data)
+}
+
+/// Hands the call to the audit trail: successes, denials and failures alike, for the account of
+/// the key it was signed with. A call naming no key of this server belongs to no account.
+async fn audit_call(
+    gateway: &Gateway,
+    request: &ApiRequest,
+    caller: Option<&Caller>,
+    request_id: &str,
+    outcome: &Result<Value, ApiError>,
+) {
+    let key = match caller {
+        Some(caller) => Some(caller.key.clone()),
+        None => {
+            let presented = match request.signed() {
+                Some(Signed::V3(authorization)) => authorization.access_key_id,
+                Some(Signed::V1 { access_key_id, .. }) => access_key_id,
+                None => return,
+            };
+            access_keys::signing_key(&gateway.svc, &presented)
+                .await
+                .ok()
+                .flatten()
+        }
+    };
+    let Some(key) = key else { return };
+    let (action, version) = request.action_and_version();
+    let referenced = match outcome {
+        Ok(data) => data["AccessKey"]["AccessKeyId"].as_str().map(str::to_owned),
+        Err(_) => None,
+    }
+    .or_else(|| request.param("UserAccessKeyId").map(str::to_owned));
+    gateway.svc.audit.record(NewEvent {
+        account_id: key.account_id,
+        at: gateway.svc.clock.now(),
+        name: action.unwrap_or("Unknown").to_owned(),
+        event_type: EventType::ApiCall,
+        service: if version == Some(actions::IMS_VERSION) {
+            "ims"
+        } else {
+            "ram"
+        },
+        request_id: request_id.to_owned(),
+        source_ip: request.source_ip,
+        user_agent: request.header("user-agent").unwrap_or_default().to_owned(),
+        parameters: request
+            .query
+            .iter()
+            .chain(&request.form)
+            .filter(|(name, _)| !matches!(name.as_str(), "Action" | "Version"))
+            .cloned()
+            .collect(),
+        error: outcome
+            .as_ref()
+            .err()
+            .map(|e| (e.code.to_string(), e.message.clone())),
+        user_id: key.user_id,
+        access_key_id: Some(key.access_key_id.clone()),
+        referenced_access_key_id: referenced,
+    });
 }
 
 /// A random UUID, upper case like Alibaba's. From the thread's generator: `Uuid::new_v4` asks

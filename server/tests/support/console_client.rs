@@ -24,7 +24,7 @@ impl Caller {
             .build();
         let sessions = ConsoleSessionStore::for_database(&svc.db);
         Self {
-            router: console_router(svc, sessions, options, false),
+            router: console_router(svc, sessions, options, false, Vec::new()),
             cookie: None,
         }
     }

@@ -1,0 +1,508 @@
+//! The audit trail: every console operation and every API call, successful or not, as an event in
+//! ActionTrail's shape. Requests only hand events to an in-memory queue; a background writer
+//! inserts them in batches, so no request waits for the database. Only AccessKey IDs are kept:
+//! parameters whose names suggest a secret are never stored.
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Order};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use tokio::sync::{mpsc, Mutex};
+
+use crate::entities::{audit_event, ram_user};
+use crate::error::DomainError;
+use crate::identity::Principal;
+use crate::permissions::{self, Grants};
+use crate::services::Services;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    ApiCall,
+    ConsoleOperation,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiCall => "ApiCall",
+            Self::ConsoleOperation => "ConsoleOperation",
+        }
+    }
+}
+
+/// An event as a request hands it over.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub account_id: i64,
+    pub at: DateTime<Utc>,
+    pub name: String,
+    pub event_type: EventType,
+    /// `ram`, `ims` or `console`.
+    pub service: &'static str,
+    pub request_id: String,
+    pub source_ip: Option<IpAddr>,
+    pub user_agent: String,
+    pub parameters: Vec<(String, String)>,
+    /// `(code, message)` of a failure.
+    pub error: Option<(String, String)>,
+    pub user_id: Option<i64>,
+    pub access_key_id: Option<String>,
+    pub referenced_access_key_id: Option<String>,
+}
+
+/// `Get…` and `List…` read; everything else writes.
+pub fn is_read(event_name: &str) -> bool {
+    event_name.starts_with("Get") || event_name.starts_with("List")
+}
+
+/// Whether a parameter may be kept: never one that could hold a secret, a password or a code.
+fn keepable(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    !["secret", "password", "signature", "token", "code"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+impl NewEvent {
+    fn into_row(self) -> audit_event::ActiveModel {
+        let parameters: serde_json::Map<String, serde_json::Value> = self
+            .parameters
+            .into_iter()
+            .filter(|(name, _)| keepable(name))
+            .map(|(name, value)| (name, value.into()))
+            .collect();
+        let (error_code, error_message) = self.error.unzip();
+        audit_event::ActiveModel {
+            event_id: Set(uuid::Builder::from_random_bytes(rand::random())
+                .into_uuid()
+                .to_string()),
+            account_id: Set(self.account_id),
+            event_time: Set(self.at),
+            event_rw: Set(if is_read(&self.name) { "Read" } else { "Write" }.to_owned()),
+            event_name: Set(self.name),
+            event_type: Set(self.event_type.as_str().to_owned()),
+            service_name: Set(self.service.to_owned()),
+            request_id: Set(self.request_id),
+            source_ip: Set(self.source_ip.map(|ip| ip.to_string())),
+            user_agent: Set(self.user_agent.chars().take(512).collect()),
+            request_parameters: Set(serde_json::Value::Object(parameters).to_string()),
+            error_code: Set(error_code),
+            error_message: Set(error_message),
+            principal_type: Set(if self.user_id.is_some() {
+                "ram-user"
+            } else {
+                "root-account"
+            }
+            .to_owned()),
+            user_id: Set(self.user_id),
+            access_key_id: Set(self.access_key_id),
+            referenced_access_key_id: Set(self.referenced_access_key_id),
+            ..Default::default()
+        }
+    }
+}
+
+/// The queue between requests and the writer.
+pub struct AuditTrail {
+    queue: mpsc::UnboundedSender<NewEvent>,
+    writer: Mutex<Writer>,
+}
+
+struct Writer {
+    incoming: mpsc::UnboundedReceiver<NewEvent>,
+    /// A batch the database refused, tried again with the next one.
+    retry: Vec<audit_event::ActiveModel>,
+}
+
+impl Default for AuditTrail {
+    fn default() -> Self {
+        let (queue, incoming) = mpsc::unbounded_channel();
+        Self {
+            queue,
+            writer: Mutex::new(Writer {
+                incoming,
+                retry: Vec::new(),
+            }),
+        }
+    }
+}
+
+impl AuditTrail {
+    /// How often queued events are written.
+    pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
+    /// Rows per INSERT: well inside SQLite's and PostgreSQL's limits on bound parameters.
+    const BATCH: usize = 500;
+    /// Rows kept for another try when the database is down, at most.
+    const RETRY_LIMIT: usize = 100_000;
+
+    /// Queues an event; never waits.
+    pub fn record(&self, event: NewEvent) {
+        // Only fails once the receiver is gone, when the server is shutting down.
+        let _ = self.queue.send(event);
+    }
+
+    /// Writes everything queued so far; returns how many events were written. When it returns,
+    /// every event recorded before the call is in the database (or kept for a retry).
+    pub async fn flush(&self, db: &DatabaseConnection) -> usize {
+        let mut writer = self.writer.lock().await;
+        let mut rows = std::mem::take(&mut writer.retry);
+        while let Ok(event) = writer.incoming.try_recv() {
+            rows.push(event.into_row());
+        }
+        let mut written = 0;
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let batch: Vec<_> = rows.by_ref().take(Self::BATCH).collect();
+            let count = batch.len();
+            match audit_event::Entity::insert_many(batch.clone())
+                .exec(db)
+                .await
+            {
+                Ok(_) => written += count,
+                Err(error) => {
+                    tracing::warn!("writing {count} audit events failed, will retry: {error}");
+                    writer.retry.extend(batch);
+                    writer.retry.extend(rows.by_ref());
+                    let over = writer.retry.len().saturating_sub(Self::RETRY_LIMIT);
+                    if over > 0 {
+                        tracing::error!("dropping the {over} oldest audit events: the database keeps refusing them");
+                        writer.retry.drain(..over);
+                    }
+                    break;
+                }
+            }
+        }
+        written
+    }
+
+    pub fn spawn_writer(svc: Arc<Services>) {
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Self::FLUSH_EVERY);
+            loop {
+                every.tick().await;
+                svc.audit.flush(&svc.db).await;
+            }
+        });
+    }
+}
+
+/// What the Audit Trail page filters by; every field is optional.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub event_name: Option<String>,
+    /// A RAM user's name, or `root` for the account owner.
+    pub user: Option<String>,
+    /// Calls signed with this key, and operations on it.
+    pub access_key_id: Option<String>,
+    /// `Some(true)`: reads only; `Some(false)`: writes only.
+    pub read: Option<bool>,
+    /// `Some(true)`: successes only; `Some(false)`: failures only.
+    pub succeeded: Option<bool>,
+}
+
+/// An event with the name of the RAM user who acted (`None`: the account owner).
+#[derive(Clone, Debug)]
+pub struct AuditRecord {
+    pub event: audit_event::Model,
+    pub user_name: Option<String>,
+}
+
+pub struct EventPage {
+    pub events: Vec<AuditRecord>,
+    /// The `after` for the next page, if there is one.
+    pub next: Option<i64>,
+}
+
+/// Who may read the trail: the owner and RAM administrators (full or read-only).
+async fn require_viewer(svc: &Services, principal: Principal) -> Result<(), DomainError> {
+    let grants = permissions::grants(svc, principal).await?;
+    Grants::require(
+        grants.view_users,
+        "You do not have permission to view the audit trail.",
+    )
+}
+
+/// Events of the caller's account, newest first, `limit` at a time after the event `after`.
+pub async fn search(
+    svc: &Services,
+    principal: Principal,
+    filter: &EventFilter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<EventPage, DomainError> {
+    require_viewer(svc, principal).await?;
+    let account_id = principal.account_id();
+    let Some(mut condition) = conditions(svc, account_id, filter).await? else {
+        return Ok(EventPage {
+            events: Vec::new(),
+            next: None,
+        });
+    };
+    if let Some(after) = after {
+        let marker = audit_event::Entity::find_by_id(after)
+            .filter(audit_event::Column::AccountId.eq(account_id))
+            .one(&svc.db)
+            .await?;
+        if let Some(marker) = marker {
+            use audit_event::Column as C;
+            condition = condition.add(
+                Condition::any()
+                    .add(C::EventTime.lt(marker.event_time))
+                    .add(
+                        Condition::all()
+                            .add(C::EventTime.eq(marker.event_time))
+                            .add(C::Id.lt(marker.id)),
+                    ),
+            );
+        }
+    }
+    let mut events = audit_event::Entity::find()
+        .filter(condition)
+        .order_by(audit_event::Column::EventTime, Order::Desc)
+        .order_by(audit_event::Column::Id, Order::Desc)
+        .limit(limit + 1)
+        .all(&svc.db)
+        .await?;
+    let next = if events.len() as u64 > limit {
+        events.truncate(limit as usize);
+        events.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(EventPage {
+        events: with_user_names(svc, account_id, events).await?,
+        next,
+    })
+}
+
+/// The filter as SQL; `None` when it names a user the account never had (nothing can match).
+async fn conditions(
+    svc: &Services,
+    account_id: i64,
+    filter: &EventFilter,
+) -> Result<Option<Condition>, DomainError> {
+    use audit_event::Column as C;
+    let mut condition = Condition::all().add(C::AccountId.eq(account_id));
+    if let Some(from) = filter.from {
+        condition = condition.add(C::EventTime.gte(from));
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(C::EventTime.lte(to));
+    }
+    if let Some(name) = filter.event_name.as_deref().filter(|n| !n.is_empty()) {
+        condition = condition.add(C::EventName.eq(name));
+    }
+    if let Some(user) = filter.user.as_deref().filter(|u| !u.is_empty()) {
+        if user == "root" {
+            condition = condition.add(C::UserId.is_null());
+        } else {
+            // Deleted users' events stay findable by name.
+            let found = ram_user::Entity::find()
+                .filter(ram_user::Column::AccountId.eq(account_id))
+                .filter(ram_user::Column::Name.eq(user))
+                .one(&svc.db)
+                .await?;
+            match found {
+                Some(found) => condition = condition.add(C::UserId.eq(found.id)),
+                None => return Ok(None),
+            }
+        }
+    }
+    if let Some(id) = filter.access_key_id.as_deref().filter(|k| !k.is_empty()) {
+        condition = condition.add(
+            Condition::any()
+                .add(C::AccessKeyId.eq(id))
+                .add(C::ReferencedAccessKeyId.eq(id)),
+        );
+    }
+    if let Some(read) = filter.read {
+        condition = condition.add(C::EventRw.eq(if read { "Read" } else { "Write" }));
+    }
+    if let Some(succeeded) = filter.succeeded {
+        condition = condition.add(if succeeded {
+            C::ErrorCode.is_null()
+        } else {
+            C::ErrorCode.is_not_null()
+        });
+    }
+    Ok(Some(condition))
+}
+
+async fn with_user_names(
+    svc: &Services,
+    account_id: i64,
+    events: Vec<audit_event::Model>,
+) -> Result<Vec<AuditRecord>, DomainError> {
+    let mut ids: Vec<i64> = events.iter().filter_map(|e| e.user_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: HashMap<i64, String> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        ram_user::Entity::find()
+            .filter(ram_user::Column::AccountId.eq(account_id))
+            .filter(ram_user::Column::Id.is_in(ids))
+            .all(&svc.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    };
+    Ok(events
+        .into_iter()
+        .map(|event| AuditRecord {
+            user_name: event.user_id.and_then(|id| names.get(&id).cloned()),
+            event,
+        })
+        .collect())
+}
+
+/// The most events one CSV export holds.
+pub const EXPORT_LIMIT: u64 = 100_000;
+
+/// The filtered events as CSV (newest first), with ActionTrail's field names as the header.
+pub async fn export_csv(
+    svc: &Services,
+    principal: Principal,
+    filter: &EventFilter,
+) -> Result<Vec<u8>, DomainError> {
+    let page = search(svc, principal, filter, None, EXPORT_LIMIT).await?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let write = |csv: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
+        csv.write_record(row)
+            .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
+    };
+    write(
+        &mut csv,
+        &[
+            "eventTime",
+            "eventName",
+            "eventType",
+            "eventRW",
+            "serviceName",
+            "userType",
+            "userName",
+            "accessKeyId",
+            "referencedAccessKeyId",
+            "sourceIpAddress",
+            "userAgent",
+            "requestId",
+            "errorCode",
+            "errorMessage",
+            "requestParameters",
+        ],
+    )?;
+    for record in &page.events {
+        let e = &record.event;
+        write(
+            &mut csv,
+            &[
+                &event_time(&e.event_time),
+                &e.event_name,
+                &e.event_type,
+                &e.event_rw,
+                &e.service_name,
+                &e.principal_type,
+                record.user_name.as_deref().unwrap_or("root"),
+                e.access_key_id.as_deref().unwrap_or_default(),
+                e.referenced_access_key_id.as_deref().unwrap_or_default(),
+                e.source_ip.as_deref().unwrap_or_default(),
+                &e.user_agent,
+                &e.request_id,
+                e.error_code.as_deref().unwrap_or_default(),
+                e.error_message.as_deref().unwrap_or_default(),
+                &e.request_parameters,
+            ],
+        )?;
+    }
+    csv.into_inner()
+        .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
+}
+
+/// ActionTrail's time format.
+pub fn event_time(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// One address that called with a key: how often and when last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceUse {
+    pub ip: String,
+    pub calls: i64,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// "Review historical API calls": the addresses that made API calls with a key since `since`,
+/// most recent first. The caller must already have been allowed to see the key.
+pub async fn recent_sources(
+    svc: &Services,
+    account_id: i64,
+    access_key_id: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<SourceUse>, DomainError> {
+    use audit_event::Column as C;
+    let rows: Vec<(Option<String>, i64, DateTime<Utc>)> = audit_event::Entity::find()
+        .select_only()
+        .column(C::SourceIp)
+        .column_as(Expr::col(C::Id).count(), "calls")
+        .column_as(Expr::col(C::EventTime).max(), "last_seen")
+        .filter(C::AccountId.eq(account_id))
+        .filter(C::AccessKeyId.eq(access_key_id))
+        .filter(C::EventType.eq(EventType::ApiCall.as_str()))
+        .filter(C::EventTime.gte(since))
+        .group_by(C::SourceIp)
+        .order_by(Expr::col(C::EventTime).max(), Order::Desc)
+        .limit(20)
+        .into_tuple()
+        .all(&svc.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(ip, calls, last_seen)| {
+            Some(SourceUse {
+                ip: ip?,
+                calls,
+                last_seen,
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_that_could_be_a_secret_is_kept() {
+        for name in [
+            "AccessKeySecret",
+            "secret",
+            "password",
+            "console_password",
+            "verification_code",
+            "Signature",
+            "SecurityToken",
+        ] {
+            assert!(!keepable(name), "{name}");
+        }
+        for name in [
+            "UserAccessKeyId",
+            "UserName",
+            "Status",
+            "access_key_id",
+            "AccessKeyPolicy",
+        ] {
+            assert!(keepable(name), "{name}");
+        }
+        assert!(is_read("GetAccessKeyLastUsed") && is_read("ListUsers"));
+        assert!(!is_read("CreateAccessKey") && !is_read("SetAccessKeyPolicy"));
+    }
+}

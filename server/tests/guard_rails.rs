@@ -1,0 +1,359 @@
+//! Guard rails on the signed path, through the API's real router, on SQLite and PostgreSQL: leak
+//! reports flag only genuine pairs and a flagged key fails every call; the audit trail keeps
+//! every call (successes, denials, failures) without a secret, and finds them by key, result
+//! and kind, page by page; "Review historical API calls" counts each source address.
+mod support;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::EntityTrait;
+use server::access_keys::{self, KeyOwner};
+use server::audit::{self, EventFilter};
+use server::entities::audit_event;
+use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
+use server::gateway::{api_router, Gateway};
+use server::identity::Principal;
+use server::leaks;
+use support::{on_every_database, Harness};
+use tower::ServiceExt;
+
+/// Sends a V1-signed call of `action` (with `params`) from `from`, as an SDK would; returns the
+/// HTTP status and the JSON answer.
+async fn call(
+    h: &Harness,
+    gateway: &Arc<Gateway>,
+    (id, secret): (&str, &str),
+    action: &str,
+    params: &[(&str, &str)],
+    from: &str,
+) -> (StatusCode, serde_json::Value) {
+    use server::clock::Clock;
+    let nonce = uuid::Uuid::new_v4().to_string();
+    let timestamp = h.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut all: Vec<(&str, &str)> = vec![
+        ("Action", action),
+        ("Version", "2015-05-01"),
+        ("Format", "JSON"),
+        ("AccessKeyId", id),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", &nonce),
+        ("Timestamp", &timestamp),
+    ];
+    all.extend_from_slice(params);
+    let signature = sign_v1(secret, &string_to_sign_v1("GET", all.iter().copied()));
+    all.push(("Signature", &signature));
+    let query = all
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let peer: SocketAddr = format!("{from}:40000").parse().unwrap();
+    let request = Request::get(format!("/?{query}"))
+        .header("user-agent", "guard-rails-test")
+        .extension(ConnectInfo(peer))
+        .body(Body::empty())
+        .unwrap();
+    let response = api_router(gateway.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+#[tokio::test]
+async fn a_pasted_leak_flags_only_genuine_pairs_and_a_flagged_key_fails_every_call() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = KeyOwner::Account { account_id };
+        let leaked = access_keys::create(&h.svc, owner).await.unwrap();
+        let named_only = access_keys::create(&h.svc, owner).await.unwrap();
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        let pair =
+            |k: &access_keys::CreatedAccessKey| (k.key.access_key_id.clone(), k.secret.to_string());
+        let (leaked_id, leaked_secret) = pair(&leaked);
+        let (named_id, named_secret) = pair(&named_only);
+        let (status, _) = call(
+            &h,
+            &gateway,
+            (&leaked_id, &leaked_secret),
+            "ListUsers",
+            &[],
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "works, and is cached now");
+
+        let text = format!(
+            "config.yaml:\n  access_key_id: {leaked_id}\n  access_key_secret: \"{leaked_secret}\"\n\
+             also {named_id} with secret {}\nand LTAI{} {}",
+            "x".repeat(30),
+            "0".repeat(20),
+            "y".repeat(30),
+        );
+        let flagged = leaks::report_text(&h.svc, &text).await.unwrap();
+        assert_eq!(flagged, vec![(leaked_id.clone(), account_id)]);
+
+        let (status, answer) = call(
+            &h,
+            &gateway,
+            (&leaked_id, &leaked_secret),
+            "ListUsers",
+            &[],
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(
+            (status, answer["Code"].as_str(), answer["Message"].as_str()),
+            (
+                StatusCode::FORBIDDEN,
+                Some("Forbidden.AccessKeyLeakage"),
+                Some("Forbidden : There is a risk of leakage of this AccessKey.")
+            )
+        );
+        let (status, _) = call(
+            &h,
+            &gateway,
+            (&named_id, &named_secret),
+            "ListUsers",
+            &[],
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "an ID named without its secret is not flagged"
+        );
+        // Reporting again changes nothing; the flag goes only with the key.
+        assert_eq!(leaks::report_text(&h.svc, &text).await.unwrap().len(), 1);
+        access_keys::delete(&h.svc, owner, &leaked_id)
+            .await
+            .unwrap();
+        assert!(leaks::report_text(&h.svc, &text).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let other_account = h.account("other").await;
+        let owner = Principal::Owner { account_id };
+        let key = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+            .await
+            .unwrap();
+        let other_key = access_keys::create(
+            &h.svc,
+            KeyOwner::Account {
+                account_id: other_account,
+            },
+        )
+        .await
+        .unwrap();
+        let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+
+        call(&h, &gateway, (&id, &secret), "ListUsers", &[], "127.0.0.1").await;
+        call(
+            &h,
+            &gateway,
+            (&id, &secret),
+            "ListUsers",
+            &[],
+            "203.0.113.7",
+        )
+        .await;
+        let (status, created) = call(
+            &h,
+            &gateway,
+            (&id, &secret),
+            "CreateAccessKey",
+            &[],
+            "203.0.113.7",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let new_secret = created["AccessKey"]["AccessKeySecret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let new_id = created["AccessKey"]["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, _) = call(
+            &h,
+            &gateway,
+            (&id, "wrong-secret"),
+            "ListUsers",
+            &[],
+            "198.51.100.1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = call(
+            &h,
+            &gateway,
+            (&id, &secret),
+            "GetUser",
+            &[("UserName", "nobody")],
+            "127.0.0.1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let other = (
+            other_key.key.access_key_id.as_str(),
+            other_key.secret.as_str(),
+        );
+        call(&h, &gateway, other, "ListUsers", &[], "127.0.0.1").await;
+        h.svc.audit.flush(&h.svc.db).await;
+
+        // Every call of this account's key, newest first; nothing of the other account's.
+        let by_key = |filter: EventFilter| {
+            let svc = h.svc.clone();
+            async move { audit::search(&svc, owner, &filter, None, 50).await.unwrap() }
+        };
+        let all = by_key(EventFilter {
+            access_key_id: Some(id.clone()),
+            ..Default::default()
+        })
+        .await;
+        let names: Vec<&str> = all
+            .events
+            .iter()
+            .map(|r| r.event.event_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "GetUser",
+                "ListUsers",
+                "CreateAccessKey",
+                "ListUsers",
+                "ListUsers"
+            ]
+        );
+        let failed: Vec<(&str, Option<&str>)> = all
+            .events
+            .iter()
+            .map(|r| (r.event.event_name.as_str(), r.event.error_code.as_deref()))
+            .filter(|(_, code)| code.is_some())
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                ("GetUser", Some("EntityNotExist.User")),
+                ("ListUsers", Some("SignatureDoesNotMatch"))
+            ]
+        );
+        let created_event = &all.events[2].event;
+        assert_eq!(
+            created_event.referenced_access_key_id.as_deref(),
+            Some(new_id.as_str())
+        );
+        assert_eq!(created_event.source_ip.as_deref(), Some("203.0.113.7"));
+        assert_eq!(
+            (
+                created_event.event_type.as_str(),
+                created_event.event_rw.as_str()
+            ),
+            ("ApiCall", "Write")
+        );
+        assert_eq!(created_event.user_agent, "guard-rails-test");
+
+        // The new key's ID finds its creation too.
+        let about_new = by_key(EventFilter {
+            access_key_id: Some(new_id.clone()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(about_new.events.len(), 1);
+
+        let writes = by_key(EventFilter {
+            read: Some(false),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(writes.events.len(), 1);
+        let failures = by_key(EventFilter {
+            succeeded: Some(false),
+            event_name: Some("ListUsers".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(failures.events.len(), 1);
+
+        // Paging: two at a time, the same five events in the same order.
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let filter = EventFilter::default();
+            let page = audit::search(&h.svc, owner, &filter, after, 2)
+                .await
+                .unwrap();
+            paged.extend(page.events.into_iter().map(|r| r.event.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            paged,
+            all.events.iter().map(|r| r.event.id).collect::<Vec<_>>()
+        );
+
+        // Review historical API calls: each address with its count.
+        let since = {
+            use server::clock::Clock;
+            h.clock.now() - chrono::Duration::days(30)
+        };
+        let sources = audit::recent_sources(&h.svc, account_id, &id, since)
+            .await
+            .unwrap();
+        let mut counts: Vec<(String, i64)> = sources.into_iter().map(|s| (s.ip, s.calls)).collect();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [
+                ("127.0.0.1".to_owned(), 2),
+                ("198.51.100.1".to_owned(), 1),
+                ("203.0.113.7".to_owned(), 2)
+            ]
+        );
+
+        // No secret anywhere in the trail, and the CSV export holds what the search found.
+        let rows = audit_event::Entity::find().all(&h.svc.db).await.unwrap();
+        assert_eq!(rows.len(), 6);
+        for row in &rows {
+            let text = format!("{row:?}");
+            for secret in [
+                secret.as_str(),
+                new_secret.as_str(),
+                other_key.secret.as_str(),
+            ] {
+                assert!(!text.contains(secret), "a secret in {text}");
+            }
+        }
+        let csv = audit::export_csv(
+            &h.svc,
+            owner,
+            &EventFilter {
+                access_key_id: Some(id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 5);
+        assert!(csv.starts_with("eventTime,eventName,eventType,eventRW"));
+        assert!(!csv.contains(&secret) && !csv.contains(&new_secret));
+    })
+    .await;
+}
