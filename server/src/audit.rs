@@ -70,7 +70,7 @@ fn keepable(name: &str) -> bool {
 }
 
 impl NewEvent {
-    fn into_row(self) -> audit_event::ActiveModel {
+    pub(crate) fn into_row(self) -> audit_event::ActiveModel {
         let parameters: serde_json::Map<String, serde_json::Value> = self
             .parameters
             .into_iter()
