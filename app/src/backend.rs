@@ -21,6 +21,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         session: &Session,
         email: String,
         password: String,
+        mfa_code: Option<String>,
     ) -> Result<(), ConsoleError>;
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError>;
     async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError>;
@@ -124,6 +125,18 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         active: bool,
         entries: Vec<String>,
     ) -> Result<(), ConsoleError>;
+
+    // The signed-in identity's virtual MFA device.
+    async fn mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError>;
+    /// A new key to add to an authenticator app; binding ends with [`Self::confirm_mfa_binding`].
+    async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError>;
+    async fn confirm_mfa_binding(
+        &self,
+        session: &Session,
+        first_code: String,
+        second_code: String,
+    ) -> Result<(), ConsoleError>;
+    async fn unbind_mfa(&self, session: &Session, code: String) -> Result<(), ConsoleError>;
 
     // The audit trail.
     async fn audit_events(

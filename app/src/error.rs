@@ -26,6 +26,9 @@ pub enum ConsoleError {
     /// Wrong, expired or used-up verification code; `resend` says a new code is needed.
     #[error("{message}")]
     Verification { message: String, resend: bool },
+    /// The password was right and a virtual MFA device is bound: its code is needed too.
+    #[error("Enter the 6-digit code from your virtual MFA device.")]
+    MfaRequired,
     #[error("{message}")]
     TooManyAttempts {
         message: String,
@@ -66,6 +69,7 @@ impl ConsoleError {
             Self::NotFound(_) => "EntityNotExist",
             Self::LimitExceeded(_) => "LimitExceeded",
             Self::Verification { .. } => "InvalidVerificationCode",
+            Self::MfaRequired => "MfaRequired",
             Self::TooManyAttempts { .. } => "Throttling",
             Self::Internal { .. } => "InternalError",
             Self::Transport(_) => "Transport",
@@ -78,9 +82,10 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::NoPermission(_) => StatusCode::FORBIDDEN,
-            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Verification { .. } => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Invalid { .. }
+            | Self::InvalidEntries(_)
+            | Self::Verification { .. }
+            | Self::MfaRequired => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -19,6 +19,7 @@ use crate::pages::{
     access_keys::AccessKeysPage,
     audit_trail::AuditTrailPage,
     home::HomePage,
+    mfa::MfaDevicePage,
     network_policy::{AccountNetworkPolicyPage, KeyNetworkPolicyPage},
     not_found::NotFoundPage,
     recycle_bin::RecycleBinPage,
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<HomePage>::new()}/>
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
                     <Route path=path!("audit-trail") view={Lazy::<AuditTrailPage>::new()}/>
+                    <Route path=path!("security/mfa") view={Lazy::<MfaDevicePage>::new()}/>
                     <Route path=path!("access-keys/network-policy") view={Lazy::<AccountNetworkPolicyPage>::new()}/>
                     <Route path=path!("access-keys/:id/network-policy") view={Lazy::<KeyNetworkPolicyPage>::new()}/>
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>

@@ -13,6 +13,8 @@ pub struct Identity {
     pub user_name: Option<String>,
     /// May open the Users and Recycle Bin pages.
     pub can_view_users: bool,
+    /// A virtual MFA device is bound: its codes replace the phone's for creating keys.
+    pub mfa_bound: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,4 +300,26 @@ pub struct AuditEventPage {
     pub events: Vec<AuditEventRow>,
     /// The marker of the next page, if there is one.
     pub next: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaStatus {
+    pub bound: bool,
+}
+
+/// A virtual MFA device's key, shown while binding it (and never again).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaEnrollment {
+    /// Base32, for typing into an authenticator app by hand.
+    pub secret_base32: String,
+    pub otpauth_url: String,
+    /// The same as a QR code (an SVG document made by the server).
+    pub qr_svg: String,
+}
+
+/// Redacts the key, so a stray `{:?}` can never log it.
+impl std::fmt::Debug for MfaEnrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaEnrollment { .. }")
+    }
 }

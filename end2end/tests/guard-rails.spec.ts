@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { servers } from "./servers";
-import { createAccessKey, filesOf, open, openAccountAccessKeys, setUp } from "./helpers";
+import { createAccessKey, filesOf, open, openAccountAccessKeys, setUp, signIn, signOut } from "./helpers";
+import { awayFromStepEdge, totp } from "./totp";
 
 const server = servers.guardRails;
 const python = path.resolve(__dirname, "..", "sdk", ".venv", "bin", "python");
@@ -126,5 +127,55 @@ test("network policies, Review historical API calls, leak protection and the aud
   // No secret anywhere on disk or in the log.
   for (const file of filesOf(server)) {
     expect(fs.readFileSync(file).includes(key.secret), file).toBe(false);
+  }
+});
+
+test("a virtual MFA device binds with two codes, then replaces the phone code and guards sign-in", async ({ page }) => {
+  await signIn(page, server);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("button", { name: "Account menu" }).hover();
+  await page.getByRole("menuitem", { name: "MFA Device" }).click();
+  await expect(page).toHaveTitle(/MFA Device/);
+  await page.getByRole("button", { name: "Bind Virtual MFA Device" }).click();
+  await expect(page.getByRole("img", { name: "QR code of the MFA key" }).locator("svg")).toBeVisible();
+  const mfaKey = (await page.getByTestId("mfa-secret").textContent())!.trim();
+  expect(mfaKey).toMatch(/^[A-Z2-7]{32}$/);
+
+  // Two consecutive codes, computed here from the shown key as an app would.
+  await awayFromStepEdge();
+  const t = Date.now() / 1000;
+  await page.getByLabel("First code").fill(totp(mfaKey, t - 30));
+  await page.getByLabel("Second code").fill(totp(mfaKey, t + 30));
+  await page.getByRole("button", { name: "Bind", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("not two consecutive codes");
+  await page.getByLabel("First code").fill(totp(mfaKey, t - 60));
+  await page.getByLabel("Second code").fill(totp(mfaKey, t - 30));
+  await page.getByRole("button", { name: "Bind", exact: true }).click();
+  await expect(page.getByText("A virtual MFA device is bound.")).toBeVisible();
+
+  // Creating a key now asks for the device's code, not the phone's.
+  await openAccountAccessKeys(page);
+  await page.getByRole("button", { name: "Create AccessKey" }).click();
+  const verify = page.getByRole("dialog", { name: "MFA Verification" });
+  await expect(verify.getByRole("button", { name: "Send Code" })).toHaveCount(0);
+  await verify.getByLabel("MFA Code").fill(totp(mfaKey, t));
+  await verify.getByRole("button", { name: "OK" }).click();
+  const created = page.getByRole("dialog", { name: "Create AccessKey" });
+  await expect(created).toBeVisible();
+  const secret = (await created.getByTestId("new-access-key-secret").textContent())!.trim();
+  await created.getByRole("button", { name: "Close", exact: true }).click();
+
+  // Signing in asks for a code too.
+  await signOut(page);
+  await signIn(page, server);
+  await expect(page.getByRole("alert")).toContainText("Enter the 6-digit code from your virtual MFA device.");
+  await page.getByLabel("MFA Code").fill(totp(mfaKey, t + 30));
+  await page.getByRole("button", { name: "Sign In" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  for (const file of filesOf(server)) {
+    const bytes = fs.readFileSync(file);
+    expect(bytes.includes(secret), file).toBe(false);
+    expect(bytes.includes(mfaKey), file).toBe(false);
   }
 });

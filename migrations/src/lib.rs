@@ -12,6 +12,7 @@ mod m20261122_000008_index_ram_users_by_account;
 mod m20261122_000009_create_used_nonces;
 mod m20261122_000010_add_network_policies_and_leak_flags;
 mod m20261122_000011_create_audit_events;
+mod m20261122_000012_create_mfa_devices;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_create_used_nonces::Migration),
             Box::new(m20261122_000010_add_network_policies_and_leak_flags::Migration),
             Box::new(m20261122_000011_create_audit_events::Migration),
+            Box::new(m20261122_000012_create_mfa_devices::Migration),
         ]
     }
 }

@@ -30,7 +30,13 @@ async fn trail(events: u64) -> Trail {
     let owner = KeyOwner::Account { account_id };
     let mut keys = Vec::new();
     for _ in 0..5 {
-        keys.push(access_keys::create(&svc, owner).await.unwrap().key.access_key_id);
+        keys.push(
+            access_keys::create(&svc, owner)
+                .await
+                .unwrap()
+                .key
+                .access_key_id,
+        );
     }
     let started = Instant::now();
     server::seed::audit_events(&svc, account_id, events, &keys)
@@ -116,11 +122,19 @@ async fn main() {
                     .unwrap();
                 let took = started.elapsed();
                 if which == 1 {
-                    assert_eq!(page.events.len() as u64, AUDIT_EVENTS_PER_PAGE, "a full page");
+                    assert_eq!(
+                        page.events.len() as u64,
+                        AUDIT_EVENTS_PER_PAGE,
+                        "a full page"
+                    );
                 }
                 if round >= 3 {
                     let slot = &mut times[i];
-                    if which == 0 { slot.0.push(took) } else { slot.1.push(took) }
+                    if which == 0 {
+                        slot.0.push(took)
+                    } else {
+                        slot.1.push(took)
+                    }
                 }
             }
         }

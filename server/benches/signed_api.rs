@@ -13,15 +13,15 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use chrono::Utc;
-use sea_orm::{EntityTrait, PaginatorTrait};
 use common::{fresh_install, FreshInstall};
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use server::access_keys::{self, KeyOwner};
-use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::audit::AuditTrail;
+use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::gateway::{api_router, Gateway};
 use server::identity::Principal;
 use server::network_policy::{self, NetworkPolicy};

@@ -14,6 +14,7 @@ use crate::entities::ram_user;
 use crate::error::DomainError;
 use crate::identity::{self, NewAccount, Principal};
 use crate::leaks;
+use crate::mfa;
 use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
 use crate::permissions::{self, Grants, SystemPolicy};
 use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
@@ -114,8 +115,15 @@ impl ConsoleBackend for Console {
         session: &Session,
         email: String,
         password: String,
+        mfa_code: Option<String>,
     ) -> Result<(), ConsoleError> {
         let principal = identity::sign_in(&self.0, &email, &password).await?;
+        if mfa::is_bound(&self.0, principal).await? {
+            match mfa_code.filter(|code| !code.trim().is_empty()) {
+                None => return Err(ConsoleError::MfaRequired),
+                Some(code) => mfa::verify(&self.0, principal, &code).await?,
+            }
+        }
         self.start_session(session, principal).await
     }
 
@@ -158,7 +166,44 @@ impl ConsoleBackend for Console {
             is_owner: grants.is_owner,
             user_name,
             can_view_users: grants.view_users,
+            mfa_bound: mfa::is_bound(&self.0, principal).await?,
         }))
+    }
+
+    async fn mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError> {
+        let principal = self.principal(session).await?;
+        Ok(MfaStatus {
+            bound: mfa::is_bound(&self.0, principal).await?,
+        })
+    }
+
+    async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError> {
+        let principal = self.principal(session).await?;
+        let label = match self.current_identity(session).await? {
+            Some(identity) => identity.sign_in_name,
+            None => return Err(ConsoleError::NotSignedIn),
+        };
+        let enrollment = mfa::start_binding(&self.0, principal, &label).await?;
+        Ok(MfaEnrollment {
+            secret_base32: enrollment.secret_base32.to_string(),
+            otpauth_url: enrollment.otpauth_url.to_string(),
+            qr_svg: enrollment.qr_svg,
+        })
+    }
+
+    async fn confirm_mfa_binding(
+        &self,
+        session: &Session,
+        first_code: String,
+        second_code: String,
+    ) -> Result<(), ConsoleError> {
+        let principal = self.principal(session).await?;
+        Ok(mfa::confirm_binding(&self.0, principal, &first_code, &second_code).await?)
+    }
+
+    async fn unbind_mfa(&self, session: &Session, code: String) -> Result<(), ConsoleError> {
+        let principal = self.principal(session).await?;
+        Ok(mfa::unbind(&self.0, principal, &code).await?)
     }
 
     async fn list_access_keys(
@@ -223,7 +268,7 @@ impl ConsoleBackend for Console {
     ) -> Result<NewAccessKey, ConsoleError> {
         let (principal, owner, _) = self.key_owner(session, user, true).await?;
         access_keys::ensure_below_limit(&self.0, owner).await?;
-        verification::consume_code(
+        verification::confirm(
             &self.0,
             principal,
             Purpose::CreateAccessKey,

@@ -91,4 +91,14 @@ pub enum VerificationError {
     TooManyAttempts,
     #[error("Your RAM user has no mobile phone number to send a verification code to. Ask an administrator to add one on your user's Basic Information tab.")]
     NoPhone,
+    #[error("Your identity uses a virtual MFA device: enter the code it shows instead of requesting one.")]
+    UseMfaDevice,
+    #[error("Start binding a virtual MFA device first.")]
+    MfaNotStarted,
+    #[error("Those are not two consecutive codes of this key. Enter the code your app shows, wait for the next one, and enter that too.")]
+    MfaNotConsecutive,
+    #[error("The MFA code is incorrect. Enter the code your virtual MFA device shows now.")]
+    MfaIncorrect,
+    #[error("No virtual MFA device is bound.")]
+    MfaNotBound,
 }

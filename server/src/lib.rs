@@ -13,6 +13,7 @@ pub mod identity;
 pub mod jobs;
 pub mod key_cache;
 pub mod leaks;
+pub mod mfa;
 pub mod network_policy;
 pub mod permissions;
 pub mod ram_users;

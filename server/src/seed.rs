@@ -9,8 +9,8 @@ use sea_orm::{
 
 use crate::access_keys::{self, KeyOwner, MAX_USER_ACCESS_KEYS};
 use crate::audit::{EventType, NewEvent};
-use crate::entities::{access_key, audit_event};
 use crate::entities::ram_user;
+use crate::entities::{access_key, audit_event};
 use crate::error::DomainError;
 use crate::ram_users;
 use crate::services::Services;

@@ -60,6 +60,9 @@ pub async fn send_code(
     principal: Principal,
     purpose: Purpose,
 ) -> Result<CodeSent, DomainError> {
+    if crate::mfa::is_bound(svc, principal).await? {
+        return Err(VerificationError::UseMfaDevice.into());
+    }
     let now = svc.clock.now();
     let ttl = svc.settings.verification_code_ttl;
     let resend_after = ttl.min(Duration::seconds(RESEND_INTERVAL_SECS));
@@ -104,6 +107,20 @@ pub async fn send_code(
         expires_in: ttl,
         resend_after,
     })
+}
+
+/// The step-up check before a sensitive change: the code of the identity's virtual MFA device
+/// when one is bound, else the code sent to its phone.
+pub async fn confirm(
+    svc: &Services,
+    principal: Principal,
+    purpose: Purpose,
+    code: &str,
+) -> Result<(), DomainError> {
+    if crate::mfa::is_bound(svc, principal).await? {
+        return crate::mfa::verify(svc, principal, code).await;
+    }
+    consume_code(svc, principal, purpose, code).await
 }
 
 /// Checks `code` and uses it up. A wrong code costs one of the five attempts.

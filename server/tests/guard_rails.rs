@@ -357,3 +357,104 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
     })
     .await;
 }
+
+/// The code an authenticator app shows at `unix` seconds for the base32 key.
+fn app_code(secret_base32: &str, unix: i64) -> String {
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let key = Secret::Encoded(secret_base32.to_owned())
+        .to_bytes()
+        .unwrap();
+    TOTP::new(Algorithm::SHA1, 6, 0, 30, key, None, "test".into())
+        .unwrap()
+        .generate(unix as u64)
+}
+
+#[tokio::test]
+async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces_the_phone() {
+    use server::clock::Clock;
+    use server::mfa;
+    use server::verification::{self, Purpose};
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let owner = Principal::Owner { account_id };
+        assert!(!mfa::is_bound(&h.svc, owner).await.unwrap());
+        let enrollment = mfa::start_binding(&h.svc, owner, "owner@acme.example.com")
+            .await
+            .unwrap();
+        assert!(enrollment.otpauth_url.starts_with("otpauth://totp/"));
+        assert!(enrollment.qr_svg.contains("<svg"));
+        let key = enrollment.secret_base32.to_string();
+        let now = h.clock.now().timestamp();
+
+        // Two codes that are not consecutive, or a wrong one, bind nothing.
+        let wrong = mfa::confirm_binding(
+            &h.svc,
+            owner,
+            &app_code(&key, now),
+            &app_code(&key, now + 60),
+        )
+        .await;
+        assert!(wrong.is_err());
+        assert!(!mfa::is_bound(&h.svc, owner).await.unwrap());
+        mfa::confirm_binding(
+            &h.svc,
+            owner,
+            &app_code(&key, now - 30),
+            &app_code(&key, now),
+        )
+        .await
+        .unwrap();
+        assert!(mfa::is_bound(&h.svc, owner).await.unwrap());
+
+        // The key is sealed: nothing of it in the database in plaintext.
+        let rows = server::entities::mfa_device::Entity::find()
+            .all(&h.svc.db)
+            .await
+            .unwrap();
+        assert!(!format!("{rows:?}").contains(&key));
+
+        // A code is good once; the phone is no longer asked.
+        h.clock.advance(chrono::Duration::seconds(30));
+        let later = h.clock.now().timestamp();
+        let sent = verification::send_code(&h.svc, owner, Purpose::CreateAccessKey).await;
+        assert!(sent.is_err(), "codes come from the device now");
+        verification::confirm(
+            &h.svc,
+            owner,
+            Purpose::CreateAccessKey,
+            &app_code(&key, later),
+        )
+        .await
+        .unwrap();
+        let replay = verification::confirm(
+            &h.svc,
+            owner,
+            Purpose::CreateAccessKey,
+            &app_code(&key, later),
+        )
+        .await;
+        assert!(replay.is_err(), "the same code twice");
+
+        // Unbinding needs a current code: one digit off is refused.
+        h.clock.advance(chrono::Duration::seconds(30));
+        let current = app_code(&key, h.clock.now().timestamp());
+        let off_by_one: String = current
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    char::from(b'0' + (c as u8 - b'0' + 1) % 10)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        assert!(mfa::unbind(&h.svc, owner, &off_by_one).await.is_err());
+        assert!(mfa::is_bound(&h.svc, owner).await.unwrap());
+        mfa::unbind(&h.svc, owner, &app_code(&key, h.clock.now().timestamp()))
+            .await
+            .unwrap();
+        assert!(!mfa::is_bound(&h.svc, owner).await.unwrap());
+    })
+    .await;
+}

@@ -20,10 +20,15 @@ pub async fn set_up_account(form: AccountSetup) -> Result<(), ConsoleError> {
     .await
 }
 
+/// `mfa_code`: needed (and asked for) when the identity has a virtual MFA device bound.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), ConsoleError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    mfa_code: Option<String>,
+) -> Result<(), ConsoleError> {
     answer(|backend, session| async move {
-        backend.sign_in(&session, email, password).await?;
+        backend.sign_in(&session, email, password, mfa_code).await?;
         leptos_axum::redirect("/");
         Ok(())
     })

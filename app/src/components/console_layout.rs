@@ -106,6 +106,7 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
                         view! { <a role="menuitem" class="menu-item" href="/access-keys">"AccessKey Management"</a> }
                             .into_any()
                     }}
+                    <a role="menuitem" class="menu-item" href="/security/mfa">"MFA Device"</a>
                     // A plain form: signing out needs no script, and the server answers with a
                     // redirect to the sign-in page.
                     <form method="post" action=SignOut::url()>

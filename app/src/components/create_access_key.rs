@@ -18,6 +18,8 @@ pub fn PhoneVerificationDialog(
     #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
     let user = StoredValue::new(user);
+    // With a virtual MFA device bound, its code replaces the phone's.
+    let mfa = use_context::<crate::model::Identity>().is_some_and(|identity| identity.mfa_bound);
     let send = Action::new(move |_: &()| send_verification_code(user.get_value()));
     let create =
         Action::new(move |code: &String| create_access_key(user.get_value(), code.clone()));
@@ -73,15 +75,19 @@ pub fn PhoneVerificationDialog(
     };
 
     view! {
-        <Dialog title="Phone Verification" on_close=on_cancel>
+        <Dialog title=if mfa { "MFA Verification" } else { "Phone Verification" } on_close=on_cancel>
             <form class="verification-form" on:submit=submit>
                 <p>
-                    "To create an AccessKey pair, verify your identity with a code sent to the mobile \
-                     phone bound to your account."
+                    {if mfa {
+                        "To create an AccessKey pair, enter the 6-digit code your virtual MFA device shows now."
+                    } else {
+                        "To create an AccessKey pair, verify your identity with a code sent to the mobile \
+                         phone bound to your account."
+                    }}
                 </p>
                 <p class="banner info" role="status">{sent_message}</p>
                 <div class="field inline">
-                    <label for="verification-code">"Verification Code"</label>
+                    <label for="verification-code">{if mfa { "MFA Code" } else { "Verification Code" }}</label>
                     <div class="input-with-button">
                         <input
                             id="verification-code"
@@ -93,17 +99,19 @@ pub fn PhoneVerificationDialog(
                             prop:value=move || code.get()
                             on:input=move |ev| code.set(event_target_value(&ev))
                         />
-                        <button
-                            type="button"
-                            class="button"
-                            disabled=move || { send.pending().get() || resend_wait.get() > 0 }
-                            on:click=move |_| {
-                                create.value().set(None);
-                                send.dispatch(());
-                            }
-                        >
-                            {send_label}
-                        </button>
+                        {(!mfa).then(|| view! {
+                            <button
+                                type="button"
+                                class="button"
+                                disabled=move || { send.pending().get() || resend_wait.get() > 0 }
+                                on:click=move |_| {
+                                    create.value().set(None);
+                                    send.dispatch(());
+                                }
+                            >
+                                {send_label}
+                            </button>
+                        })}
                     </div>
                 </div>
                 <p class="form-error" role="alert">{error}</p>

@@ -2,6 +2,7 @@
 pub mod access_keys;
 pub mod audit_trail;
 pub mod home;
+pub mod mfa;
 pub mod network_policy;
 pub mod not_found;
 pub mod recycle_bin;

@@ -27,6 +27,13 @@ impl LazyRoute for SignInPage {
 #[component]
 fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    // Once the server asks for an MFA code, the field stays for the next tries.
+    let needs_mfa = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Err(ConsoleError::MfaRequired)) = action.value().get() {
+            needs_mfa.set(true);
+        }
+    });
     let error = move || {
         action
             .value()
@@ -55,6 +62,13 @@ fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
                         <input id="password" name="password" type="password" autocomplete="current-password"
                             required=true/>
                     </div>
+                    {move || needs_mfa.get().then(|| view! {
+                        <div class="field">
+                            <label for="mfa-code">"MFA Code"</label>
+                            <input id="mfa-code" name="mfa_code" inputmode="numeric" autocomplete="one-time-code"
+                                maxlength="6" required=true placeholder="6-digit code"/>
+                        </div>
+                    })}
                     <p class="form-error" role="alert">{error}</p>
                     <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Signing in…" } else { "Sign In" }}

@@ -2,6 +2,7 @@
 pub mod access_key;
 pub mod account;
 pub mod audit_event;
+pub mod mfa_device;
 pub mod ram_user;
 pub mod retired_access_key_id;
 pub mod used_nonce;
