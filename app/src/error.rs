@@ -13,10 +13,11 @@ pub enum ConsoleError {
     /// A form field is wrong; the message is shown next to the field.
     #[error("{message}")]
     Invalid { field: String, message: String },
-    /// Entries of a list (a network policy's addresses) that are wrong, each shown beside its
-    /// entry; `usize::MAX` marks a message about the whole list.
-    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))]
-    InvalidEntries(Vec<crate::model::EntryError>),
+    /// Entries of a list (a network policy's addresses) that are wrong, as `(position, message)`,
+    /// each shown beside its entry; position `usize::MAX` is about the whole list. (A tuple, not a
+    /// struct: every server function's error decoder is in the main wasm module.)
+    #[error("Some entries are not valid: each is marked.")]
+    InvalidEntries(Vec<(usize, String)>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -26,9 +27,6 @@ pub enum ConsoleError {
     /// Wrong, expired or used-up verification code; `resend` says a new code is needed.
     #[error("{message}")]
     Verification { message: String, resend: bool },
-    /// The password was right and a virtual MFA device is bound: its code is needed too.
-    #[error("Enter the 6-digit code from your virtual MFA device.")]
-    MfaRequired,
     #[error("{message}")]
     TooManyAttempts {
         message: String,
@@ -69,7 +67,6 @@ impl ConsoleError {
             Self::NotFound(_) => "EntityNotExist",
             Self::LimitExceeded(_) => "LimitExceeded",
             Self::Verification { .. } => "InvalidVerificationCode",
-            Self::MfaRequired => "MfaRequired",
             Self::TooManyAttempts { .. } => "Throttling",
             Self::Internal { .. } => "InternalError",
             Self::Transport(_) => "Transport",
@@ -82,10 +79,9 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::NoPermission(_) => StatusCode::FORBIDDEN,
-            Self::Invalid { .. }
-            | Self::InvalidEntries(_)
-            | Self::Verification { .. }
-            | Self::MfaRequired => StatusCode::BAD_REQUEST,
+            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Verification { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -16,17 +16,9 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
-    access_keys::AccessKeysPage,
-    audit_trail::AuditTrailPage,
-    home::HomePage,
-    mfa::MfaDevicePage,
-    network_policy::{AccountNetworkPolicyPage, KeyNetworkPolicyPage},
-    not_found::NotFoundPage,
-    recycle_bin::RecycleBinPage,
-    security_settings::SecuritySettingsPage,
-    setup::SetupPage,
-    sign_in::SignInPage,
-    user::UserPage,
+    access_keys::AccessKeysPage, audit_trail::AuditTrailPage, home::HomePage, mfa::MfaDevicePage,
+    network_policy::NetworkPolicyPage, not_found::NotFoundPage, recycle_bin::RecycleBinPage,
+    security_settings::SecuritySettingsPage, setup::SetupPage, sign_in::SignInPage, user::UserPage,
     users::UsersPage,
 };
 
@@ -65,8 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
                     <Route path=path!("audit-trail") view={Lazy::<AuditTrailPage>::new()}/>
                     <Route path=path!("security/mfa") view={Lazy::<MfaDevicePage>::new()}/>
-                    <Route path=path!("access-keys/network-policy") view={Lazy::<AccountNetworkPolicyPage>::new()}/>
-                    <Route path=path!("access-keys/:id/network-policy") view={Lazy::<KeyNetworkPolicyPage>::new()}/>
+                    <Route path=path!("access-keys/network-policy") view={Lazy::<NetworkPolicyPage>::new()}/>
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
                     <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
                     <Route path=path!("ram/recycle-bin") view={Lazy::<RecycleBinPage>::new()}/>

@@ -245,13 +245,6 @@ pub struct SourceAddress {
     pub allowed: bool,
 }
 
-/// One rejected entry of an address list, by position.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryError {
-    pub index: usize,
-    pub message: String,
-}
-
 /// The Audit Trail page's filters, as they travel in its URL (every field may be empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {

@@ -4,9 +4,9 @@
 //! Run: `cargo bench -p server --bench audit_trail [-- EVENTS]`. Target (issue 5): < 50 ms.
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use common::{fresh_install, FreshInstall};
+use common::{fresh_install, median, ms, FreshInstall};
 use server::access_keys::{self, KeyOwner};
 use server::audit::{self, EventFilter};
 use server::console::AUDIT_EVENTS_PER_PAGE;
@@ -54,15 +54,6 @@ async fn trail(events: u64) -> Trail {
         key: keys[0].clone(),
         _dir: dir,
     }
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1e3)
 }
 
 #[tokio::main]

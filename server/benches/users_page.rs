@@ -7,9 +7,9 @@ mod common;
 mod console_client;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use common::{fresh_install, FreshInstall, OWNER_EMAIL, OWNER_PASSWORD};
+use common::{fresh_install, median, ms, FreshInstall, OWNER_EMAIL, OWNER_PASSWORD};
 use console_client::Caller;
 use server::console::USERS_PER_PAGE;
 use server::services::Services;
@@ -53,16 +53,6 @@ async fn install(users: u64) -> Install {
         console,
         _dir: dir,
     }
-}
-
-/// Median of the samples.
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1e3)
 }
 
 #[tokio::main]

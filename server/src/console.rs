@@ -120,7 +120,13 @@ impl ConsoleBackend for Console {
         let principal = identity::sign_in(&self.0, &email, &password).await?;
         if mfa::is_bound(&self.0, principal).await? {
             match mfa_code.filter(|code| !code.trim().is_empty()) {
-                None => return Err(ConsoleError::MfaRequired),
+                // The password was right: the form now asks for the device's code too.
+                None => {
+                    return Err(ConsoleError::invalid(
+                        "mfa_code",
+                        "Enter the 6-digit code from your virtual MFA device.",
+                    ))
+                }
                 Some(code) => mfa::verify(&self.0, principal, &code).await?,
             }
         }
@@ -567,15 +573,7 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let principal = self.principal(session).await?;
         let policy = NetworkPolicy::from_entries(active, &entries).map_err(|errors| {
-            ConsoleError::InvalidEntries(
-                errors
-                    .into_iter()
-                    .map(|e| EntryError {
-                        index: e.index,
-                        message: e.message,
-                    })
-                    .collect(),
-            )
+            ConsoleError::InvalidEntries(errors.into_iter().map(|e| (e.index, e.message)).collect())
         })?;
         match access_key_id {
             None => network_policy::set_account_policy(&self.0, principal, &policy).await?,

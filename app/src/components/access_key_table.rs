@@ -46,8 +46,8 @@ pub fn AccessKeyTable(
             let leak_row = key.clone();
             let leaked = key.leaked;
             let policy_href = match &user {
-                Some(user) => format!("/access-keys/{id}/network-policy?user={user}"),
-                None => format!("/access-keys/{id}/network-policy"),
+                Some(user) => format!("/access-keys/network-policy?key={id}&user={user}"),
+                None => format!("/access-keys/network-policy?key={id}"),
             };
             view! {
                 <tr data-access-key-id=key.access_key_id.clone()>

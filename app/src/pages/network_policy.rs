@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::network_policies::{get_network_policy, save_network_policy};
@@ -9,43 +9,25 @@ use crate::components::page_error::PageError;
 use crate::error::ConsoleError;
 use crate::model::{NetworkPolicyView, SourceAddress};
 
-/// AccessKey Management > Network Access Control: the account-level allow list.
-pub struct AccountNetworkPolicyPage;
+/// AccessKey Management > Network Access Control: the account-level allow list, or with
+/// `?key=<AccessKey ID>` (and `&user=<name>` for a RAM user's key) one key's policy. One route for
+/// both keeps the main wasm module smaller than two would.
+pub struct NetworkPolicyPage;
 
 #[lazy_route]
-impl LazyRoute for AccountNetworkPolicyPage {
+impl LazyRoute for NetworkPolicyPage {
     fn data() -> Self {
         Self
     }
 
     fn view(_this: Self) -> AnyView {
-        let policy = Resource::new(|| (), |_| get_network_policy(None, None));
-        view! { <NetworkPolicyEditor policy/> }.into_any()
-    }
-}
-
-/// One key's network policy (`/access-keys/:id/network-policy`, `?user=` for a RAM user's key).
-pub struct KeyNetworkPolicyPage;
-
-#[lazy_route]
-impl LazyRoute for KeyNetworkPolicyPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let params = use_params_map();
         let query = use_query_map();
         let key = Memo::new(move |_| {
-            (
-                params.read().get("id").unwrap_or_default(),
-                query.read().get("user").filter(|u| !u.is_empty()),
-            )
+            let query = query.read();
+            let param = |name: &str| query.get(name).filter(|v| !v.is_empty());
+            (param("key"), param("user"))
         });
-        let policy = Resource::new(
-            move || key.get(),
-            |(id, user)| get_network_policy(Some(id), user),
-        );
+        let policy = Resource::new(move || key.get(), |(id, user)| get_network_policy(id, user));
         view! { <NetworkPolicyEditor policy/> }.into_any()
     }
 }
@@ -129,8 +111,8 @@ fn PolicyForm(
         save.value().get().and_then(|r| match r {
             Err(ConsoleError::InvalidEntries(errors)) => errors
                 .into_iter()
-                .find(|e| e.index == index)
-                .map(|e| e.message),
+                .find(|(at, _)| *at == index)
+                .map(|(_, message)| message),
             _ => None,
         })
     };

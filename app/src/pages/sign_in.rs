@@ -30,8 +30,10 @@ fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
     // Once the server asks for an MFA code, the field stays for the next tries.
     let needs_mfa = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Err(ConsoleError::MfaRequired)) = action.value().get() {
-            needs_mfa.set(true);
+        if let Some(Err(error)) = action.value().get() {
+            if error.for_field("mfa_code").is_some() {
+                needs_mfa.set(true);
+            }
         }
     });
     let error = move || {

@@ -11,15 +11,17 @@ use crate::components::create_user::CreateUserDialog;
 use crate::error::ConsoleError;
 use crate::model::UserList;
 
-/// Identities > Users: the account's RAM users, searchable by name or by AccessKey ID.
-pub struct UsersPage {
-    users: Resource<Result<UserList, ConsoleError>>,
-    query: Memo<String>,
-}
+/// Identities > Users: the account's RAM users, searchable by name or by AccessKey ID. Its data
+/// loads inside the lazy view, so the list's decoder stays out of the main wasm module.
+pub struct UsersPage;
 
 #[lazy_route]
 impl LazyRoute for UsersPage {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let params = use_query_map();
         let query = Memo::new(move |_| params.read().get("q").unwrap_or_default());
         let marker = Memo::new(move |_| {
@@ -32,11 +34,7 @@ impl LazyRoute for UsersPage {
             move || (query.get(), marker.get()),
             |(query, marker)| list_users(query, marker),
         );
-        Self { users, query }
-    }
-
-    fn view(this: Self) -> AnyView {
-        view! { <Users users=this.users query=this.query/> }.into_any()
+        view! { <Users users query/> }.into_any()
     }
 }
 

@@ -1,6 +1,9 @@
 //! What every benchmark starts from: a fresh SQLite file (as `scripts/run.sh` makes) with one
-//! account owner.
+//! account owner; and how they print times.
+// Each benchmark compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
 use std::sync::Arc;
+use std::time::Duration;
 
 use server::crypto::{MasterKey, SecretBox};
 use server::identity::{self, NewAccount};
@@ -43,4 +46,15 @@ pub async fn fresh_install() -> FreshInstall {
         account_id,
         dir,
     }
+}
+
+/// Median of the samples.
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// A duration as the tables print it.
+pub fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
 }
