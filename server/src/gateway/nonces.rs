@@ -1,6 +1,7 @@
 //! Replay protection: a signature nonce is accepted once per AccessKey within the timestamp
 //! window. A request older than the window fails its timestamp check anyway, so a nonce need not
 //! be remembered longer than that: memory stays bounded by the request rate.
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -14,6 +15,8 @@ use crate::services::Services;
 pub struct NonceStore {
     /// `(AccessKey ID, nonce)` → when it was first seen.
     seen: DashMap<(String, String), Instant>,
+    /// How many entries `seen` holds: `DashMap::len` locks every shard, on every call.
+    live: AtomicUsize,
     window: Duration,
     capacity: usize,
 }
@@ -30,6 +33,7 @@ impl NonceStore {
     pub fn new(window: Duration, capacity: usize) -> Self {
         Self {
             seen: DashMap::new(),
+            live: AtomicUsize::new(0),
             window,
             capacity,
         }
@@ -37,9 +41,9 @@ impl NonceStore {
 
     /// Records the nonce; says whether it had been seen within the window.
     pub fn check(&self, access_key_id: &str, nonce: &str) -> Nonce {
-        if self.seen.len() >= self.capacity {
+        if self.live.load(Ordering::Relaxed) >= self.capacity {
             self.forget_expired();
-            if self.seen.len() >= self.capacity {
+            if self.live.load(Ordering::Relaxed) >= self.capacity {
                 return Nonce::Full;
             }
         }
@@ -55,6 +59,7 @@ impl NonceStore {
             })
             .or_insert_with(|| {
                 fresh = true;
+                self.live.fetch_add(1, Ordering::Relaxed);
                 now
             });
         if fresh {
@@ -67,8 +72,13 @@ impl NonceStore {
     /// Drops what has aged out of the window; also run now and then in the background.
     pub fn forget_expired(&self) {
         let window = self.window;
-        self.seen
-            .retain(|_, first_seen| first_seen.elapsed() < window);
+        let mut removed = 0;
+        self.seen.retain(|_, first_seen| {
+            let keep = first_seen.elapsed() < window;
+            removed += usize::from(!keep);
+            keep
+        });
+        self.live.fetch_sub(removed, Ordering::Relaxed);
     }
 }
 
