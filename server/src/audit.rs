@@ -79,9 +79,7 @@ impl NewEvent {
             .collect();
         let (error_code, error_message) = self.error.unzip();
         audit_event::ActiveModel {
-            event_id: Set(uuid::Builder::from_random_bytes(rand::random())
-                .into_uuid()
-                .to_string()),
+            event_id: Set(crate::crypto::random_uuid().to_string()),
             account_id: Set(self.account_id),
             event_time: Set(self.at),
             event_rw: Set(if is_read(&self.name) { "Read" } else { "Write" }.to_owned()),

@@ -194,6 +194,12 @@ impl SecretBox {
     }
 }
 
+/// A random (v4) UUID for request and event IDs, which need to be unique, not secret: from the
+/// thread's generator, since `Uuid::new_v4` asks the kernel each time, a system call per request.
+pub fn random_uuid() -> uuid::Uuid {
+    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
+}
+
 /// Fills `buf` from the operating system's CSPRNG.
 pub fn fill_random(buf: &mut [u8]) {
     OsRng

@@ -221,9 +221,7 @@ async fn audit_console_operation(
             name,
             event_type: EventType::ConsoleOperation,
             service: "console",
-            request_id: uuid::Builder::from_random_bytes(rand::random())
-                .into_uuid()
-                .to_string(),
+            request_id: crate::crypto::random_uuid().to_string(),
             source_ip,
             user_agent,
             parameters,

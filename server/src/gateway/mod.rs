@@ -261,11 +261,10 @@ async fn audit_call(
     });
 }
 
-/// A random UUID, upper case like Alibaba's. From the thread's generator: `Uuid::new_v4` asks
-/// the kernel each time, a system call per request.
+/// A random UUID, upper case like Alibaba's.
 fn request_id() -> String {
-    let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
-    uuid.hyphenated()
+    crate::crypto::random_uuid()
+        .hyphenated()
         .encode_upper(&mut uuid::Uuid::encode_buffer())
         .to_owned()
 }
