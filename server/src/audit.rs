@@ -3,6 +3,7 @@
 //! inserts them in batches, so no request waits for the database. Only AccessKey IDs are kept:
 //! parameters whose names suggest a secret are never stored.
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,8 +11,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
 };
 use tokio::sync::{mpsc, Mutex};
 
@@ -63,47 +64,116 @@ pub fn is_read(event_name: &str) -> bool {
 
 /// Whether a parameter may be kept: never one that could hold a secret, a password or a code.
 fn keepable(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
     !["secret", "password", "signature", "token", "code"]
         .iter()
-        .any(|word| name.contains(word))
+        .any(|word| {
+            name.as_bytes()
+                .windows(word.len())
+                .any(|part| part.eq_ignore_ascii_case(word.as_bytes()))
+        })
 }
 
-impl NewEvent {
-    pub(crate) fn into_row(self) -> audit_event::ActiveModel {
-        let parameters: serde_json::Map<String, serde_json::Value> = self
-            .parameters
-            .into_iter()
-            .filter(|(name, _)| keepable(name))
-            .map(|(name, value)| (name, value.into()))
-            .collect();
-        let (error_code, error_message) = self.error.unzip();
-        audit_event::ActiveModel {
-            event_id: Set(crate::crypto::random_uuid().to_string()),
-            account_id: Set(self.account_id),
-            event_time: Set(self.at),
-            event_rw: Set(if is_read(&self.name) { "Read" } else { "Write" }.to_owned()),
-            event_name: Set(self.name),
-            event_type: Set(self.event_type.as_str().to_owned()),
-            service_name: Set(self.service.to_owned()),
-            request_id: Set(self.request_id),
-            source_ip: Set(self.source_ip.map(|ip| ip.to_string())),
-            user_agent: Set(self.user_agent.chars().take(512).collect()),
-            request_parameters: Set(serde_json::Value::Object(parameters).to_string()),
-            error_code: Set(error_code),
-            error_message: Set(error_message),
-            principal_type: Set(if self.user_id.is_some() {
-                "ram-user"
-            } else {
-                "root-account"
-            }
-            .to_owned()),
-            user_id: Set(self.user_id),
-            access_key_id: Set(self.access_key_id),
-            referenced_access_key_id: Set(self.referenced_access_key_id),
-            ..Default::default()
-        }
+/// The parameters that may be kept, as a JSON object, in the order they came.
+struct KeptParameters<'a>(&'a [(String, String)]);
+
+impl serde::Serialize for KeptParameters<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .iter()
+                .filter(|(name, _)| keepable(name))
+                .map(|(name, value)| (name, value)),
+        )
     }
+}
+
+/// Every column an insert fills, in the order [`row`] gives their values.
+const COLUMNS: [&str; 17] = [
+    "event_id",
+    "account_id",
+    "event_time",
+    "event_name",
+    "event_type",
+    "event_rw",
+    "service_name",
+    "request_id",
+    "source_ip",
+    "user_agent",
+    "request_parameters",
+    "error_code",
+    "error_message",
+    "principal_type",
+    "user_id",
+    "access_key_id",
+    "referenced_access_key_id",
+];
+
+/// An event's row, as values in [`COLUMNS`]' order. Only parameters that cannot hold a secret
+/// are kept.
+fn row(event: &NewEvent) -> [Value; COLUMNS.len()] {
+    let parameters =
+        serde_json::to_string(&KeptParameters(&event.parameters)).expect("strings serialise");
+    let user_agent: String = event.user_agent.chars().take(512).collect();
+    let (error_code, error_message) = event.error.clone().unzip();
+    [
+        crate::crypto::random_uuid().to_string().into(),
+        event.account_id.into(),
+        event.at.into(),
+        event.name.as_str().into(),
+        event.event_type.as_str().into(),
+        if is_read(&event.name) {
+            "Read"
+        } else {
+            "Write"
+        }
+        .into(),
+        event.service.into(),
+        event.request_id.as_str().into(),
+        event.source_ip.map(|ip| ip.to_string()).into(),
+        user_agent.into(),
+        parameters.into(),
+        error_code.into(),
+        error_message.into(),
+        if event.user_id.is_some() {
+            "ram-user"
+        } else {
+            "root-account"
+        }
+        .into(),
+        event.user_id.into(),
+        event.access_key_id.clone().into(),
+        event.referenced_access_key_id.clone().into(),
+    ]
+}
+
+/// Inserts the events in one statement: `INSERT … VALUES (…), (…), …`. Built here rather than by
+/// `insert_many`, whose statement building and copying of every value cost more than SQLite's
+/// own work (see BENCHMARKS.md).
+pub async fn insert(db: &impl ConnectionTrait, events: &[NewEvent]) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let mut sql = format!("INSERT INTO audit_events ({}) VALUES ", COLUMNS.join(", "));
+    let mut parameter = 0;
+    for i in 0..events.len() {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for j in 0..COLUMNS.len() {
+            parameter += 1;
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                DatabaseBackend::Postgres => write!(sql, "${parameter}").expect("a String"),
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    let mut values = Vec::with_capacity(events.len() * COLUMNS.len());
+    for event in events {
+        values.extend(row(event));
+    }
+    db.execute(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
 }
 
 /// The queue between requests and the writer.
@@ -114,8 +184,8 @@ pub struct AuditTrail {
 
 struct Writer {
     incoming: mpsc::UnboundedReceiver<NewEvent>,
-    /// A batch the database refused, tried again with the next one.
-    retry: Vec<audit_event::ActiveModel>,
+    /// Events the database refused, tried again with the next flush.
+    retry: Vec<NewEvent>,
 }
 
 impl Default for AuditTrail {
@@ -134,8 +204,9 @@ impl Default for AuditTrail {
 impl AuditTrail {
     /// How often queued events are written.
     pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
-    /// Rows per INSERT: well inside SQLite's and PostgreSQL's limits on bound parameters.
-    const BATCH: usize = 500;
+    /// Rows per INSERT (a power of two): 17 bound values each stay well inside SQLite's and
+    /// PostgreSQL's limits.
+    const BATCH: usize = 512;
     /// Rows kept for another try when the database is down, at most.
     const RETRY_LIMIT: usize = 100_000;
 
@@ -149,34 +220,45 @@ impl AuditTrail {
     /// every event recorded before the call is in the database (or kept for a retry).
     pub async fn flush(&self, db: &DatabaseConnection) -> usize {
         let mut writer = self.writer.lock().await;
-        let mut rows = std::mem::take(&mut writer.retry);
+        let mut events = std::mem::take(&mut writer.retry);
+        events.reserve(writer.incoming.len());
         while let Ok(event) = writer.incoming.try_recv() {
-            rows.push(event.into_row());
+            events.push(event);
         }
-        let mut written = 0;
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let batch: Vec<_> = rows.by_ref().take(Self::BATCH).collect();
-            let count = batch.len();
-            match audit_event::Entity::insert_many(batch.clone())
-                .exec(db)
-                .await
-            {
-                Ok(_) => written += count,
-                Err(error) => {
-                    tracing::warn!("writing {count} audit events failed, will retry: {error}");
-                    writer.retry.extend(batch);
-                    writer.retry.extend(rows.by_ref());
-                    let over = writer.retry.len().saturating_sub(Self::RETRY_LIMIT);
-                    if over > 0 {
-                        tracing::error!("dropping the {over} oldest audit events: the database keeps refusing them");
-                        writer.retry.drain(..over);
-                    }
-                    break;
+        if events.is_empty() {
+            return 0;
+        }
+        match Self::write(db, &events).await {
+            Ok(()) => events.len(),
+            Err(error) => {
+                let count = events.len();
+                tracing::warn!("writing {count} audit events failed, will retry: {error}");
+                let over = count.saturating_sub(Self::RETRY_LIMIT);
+                if over > 0 {
+                    tracing::error!(
+                        "dropping the {over} oldest audit events: the database keeps refusing them"
+                    );
+                    events.drain(..over);
                 }
+                writer.retry = events;
+                0
             }
         }
-        written
+    }
+
+    /// All or nothing, in one transaction: one sync to disk per flush, not one per statement.
+    async fn write(db: &DatabaseConnection, events: &[NewEvent]) -> Result<(), DbErr> {
+        let transaction = db.begin().await?;
+        let mut rest = events;
+        while !rest.is_empty() {
+            // Full batches, then the rest in powers of two: a handful of statement shapes, each
+            // prepared once and then reused from the connection's statement cache.
+            let size = Self::BATCH.min(1 << rest.len().ilog2());
+            let (batch, tail) = rest.split_at(size);
+            insert(&transaction, batch).await?;
+            rest = tail;
+        }
+        transaction.commit().await
     }
 
     pub fn spawn_writer(svc: Arc<Services>) {
@@ -403,7 +485,7 @@ pub async fn export_csv(
         write(
             &mut csv,
             &[
-                &event_time(&e.event_time),
+                &crate::clock::iso8601(&e.event_time),
                 &e.event_name,
                 &e.event_type,
                 &e.event_rw,
@@ -423,11 +505,6 @@ pub async fn export_csv(
     }
     csv.into_inner()
         .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
-}
-
-/// ActionTrail's time format.
-pub fn event_time(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// One address that called with a key: how often and when last.

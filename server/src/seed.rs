@@ -9,8 +9,8 @@ use sea_orm::{
 
 use crate::access_keys::{self, KeyOwner, MAX_USER_ACCESS_KEYS};
 use crate::audit::{EventType, NewEvent};
+use crate::entities::access_key;
 use crate::entities::ram_user;
-use crate::entities::{access_key, audit_event};
 use crate::error::DomainError;
 use crate::ram_users;
 use crate::services::Services;
@@ -129,32 +129,33 @@ pub async fn audit_events(
     let mut next = 0;
     while next < count {
         let last = (next + EVENT_BATCH).min(count);
-        let rows = (next..last).map(|i| {
-            let key = (!access_key_ids.is_empty())
-                .then(|| access_key_ids[i as usize % access_key_ids.len()].clone());
-            NewEvent {
-                account_id,
-                at: now - chrono::Duration::seconds((count - i) as i64),
-                name: NAMES[i as usize % NAMES.len()].to_owned(),
-                event_type: EventType::ApiCall,
-                service: "ram",
-                request_id: format!("SEED-{i}"),
-                source_ip: Some(std::net::IpAddr::from([198, 51, 100, (i % 200) as u8])),
-                user_agent: "seed".to_owned(),
-                parameters: Vec::new(),
-                error: (i % 50 == 0).then(|| {
-                    (
-                        "AccessKeyId.AccessPolicyDenied".to_owned(),
-                        "Specified access key denied due to access policy.".to_owned(),
-                    )
-                }),
-                user_id: None,
-                access_key_id: key.clone(),
-                referenced_access_key_id: key,
-            }
-            .into_row()
-        });
-        audit_event::Entity::insert_many(rows).exec(&svc.db).await?;
+        let events: Vec<NewEvent> = (next..last)
+            .map(|i| {
+                let key = (!access_key_ids.is_empty())
+                    .then(|| access_key_ids[i as usize % access_key_ids.len()].clone());
+                NewEvent {
+                    account_id,
+                    at: now - chrono::Duration::seconds((count - i) as i64),
+                    name: NAMES[i as usize % NAMES.len()].to_owned(),
+                    event_type: EventType::ApiCall,
+                    service: "ram",
+                    request_id: format!("SEED-{i}"),
+                    source_ip: Some(std::net::IpAddr::from([198, 51, 100, (i % 200) as u8])),
+                    user_agent: "seed".to_owned(),
+                    parameters: Vec::new(),
+                    error: (i % 50 == 0).then(|| {
+                        (
+                            "AccessKeyId.AccessPolicyDenied".to_owned(),
+                            "Specified access key denied due to access policy.".to_owned(),
+                        )
+                    }),
+                    user_id: None,
+                    access_key_id: key.clone(),
+                    referenced_access_key_id: key,
+                }
+            })
+            .collect();
+        crate::audit::insert(&svc.db, &events).await?;
         next = last;
     }
     if svc.db.get_database_backend() == DatabaseBackend::Sqlite {

@@ -358,6 +358,137 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
     .await;
 }
 
+/// Events go in as one JSON document per batch; each must read back field for field, compare
+/// by time like any row (to the microsecond and at whole seconds), and survive a refusal.
+#[tokio::test]
+async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
+    on_every_database(|h| async move {
+        use chrono::{Duration, TimeZone, Utc};
+        use sea_orm::ConnectionTrait;
+        use server::audit::{EventType, NewEvent};
+
+        let account_id = h.account("acme").await;
+        let user_id = h.user(account_id, "ci-bot").await;
+        let owner = Principal::Owner { account_id };
+        let whole = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let fraction = whole + Duration::microseconds(123_456);
+        let agent = "Agent/1.0 é".repeat(60);
+        let event = |at, name: &str| NewEvent {
+            account_id,
+            at,
+            name: name.to_owned(),
+            event_type: EventType::ApiCall,
+            service: "ims",
+            request_id: "REQ-1".to_owned(),
+            source_ip: Some("2001:db8::7".parse().unwrap()),
+            user_agent: agent.clone(),
+            parameters: vec![
+                ("UserName".to_owned(), "ci-bot \"quoted\" ünï".to_owned()),
+                ("AccessKeySecret".to_owned(), "must-not-be-kept".to_owned()),
+                ("NewPassword".to_owned(), "must-not-be-kept".to_owned()),
+            ],
+            error: Some((
+                "EntityNotExist.User".to_owned(),
+                "The user does not exist.".to_owned(),
+            )),
+            user_id: Some(user_id),
+            access_key_id: Some("LTAI00000000000000000001".to_owned()),
+            referenced_access_key_id: None,
+        };
+        h.svc.audit.record(event(whole, "CreateAccessKey"));
+        h.svc.audit.record(event(fraction, "ListAccessKeys"));
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 2);
+
+        let rows = audit_event::Entity::find().all(&h.svc.db).await.unwrap();
+        let stored = rows
+            .iter()
+            .find(|r| r.event_name == "CreateAccessKey")
+            .unwrap();
+        assert_eq!(stored.account_id, account_id);
+        assert_eq!(stored.event_time, whole);
+        assert_eq!(
+            (stored.event_type.as_str(), stored.event_rw.as_str()),
+            ("ApiCall", "Write")
+        );
+        assert_eq!(stored.service_name, "ims");
+        assert_eq!(stored.request_id, "REQ-1");
+        assert_eq!(stored.source_ip.as_deref(), Some("2001:db8::7"));
+        assert_eq!(stored.user_agent.chars().count(), 512);
+        assert!(agent.starts_with(&stored.user_agent));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&stored.request_parameters).unwrap(),
+            serde_json::json!({ "UserName": "ci-bot \"quoted\" ünï" })
+        );
+        assert_eq!(stored.error_code.as_deref(), Some("EntityNotExist.User"));
+        assert_eq!(
+            stored.error_message.as_deref(),
+            Some("The user does not exist.")
+        );
+        assert_eq!(stored.principal_type, "ram-user");
+        assert_eq!(stored.user_id, Some(user_id));
+        assert_eq!(
+            stored.access_key_id.as_deref(),
+            Some("LTAI00000000000000000001")
+        );
+        assert_eq!(stored.referenced_access_key_id, None);
+        assert_eq!(stored.event_id.len(), 36);
+        let listed = rows
+            .iter()
+            .find(|r| r.event_name == "ListAccessKeys")
+            .unwrap();
+        assert_eq!(
+            (listed.event_time, listed.event_rw.as_str()),
+            (fraction, "Read")
+        );
+        assert_ne!(listed.event_id, stored.event_id);
+
+        // Time ranges bound to either event find exactly it.
+        for (at, name) in [(whole, "CreateAccessKey"), (fraction, "ListAccessKeys")] {
+            let filter = EventFilter {
+                from: Some(at),
+                to: Some(at),
+                ..Default::default()
+            };
+            let page = audit::search(&h.svc, owner, &filter, None, 50)
+                .await
+                .unwrap();
+            let names: Vec<&str> = page
+                .events
+                .iter()
+                .map(|r| r.event.event_name.as_str())
+                .collect();
+            assert_eq!(names, [name], "events at {at}");
+        }
+
+        // A database that refuses the batch: the events wait for the next flush.
+        let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+        h.svc
+            .db
+            .execute_unprepared(&rename("audit_events", "audit_events_away"))
+            .await
+            .unwrap();
+        h.svc.audit.record(event(whole, "DeleteAccessKey"));
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 0);
+        h.svc
+            .db
+            .execute_unprepared(&rename("audit_events_away", "audit_events"))
+            .await
+            .unwrap();
+        h.svc.audit.record(event(whole, "UpdateAccessKey"));
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 2);
+        let names: Vec<String> = audit_event::Entity::find()
+            .all(&h.svc.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.event_name)
+            .collect();
+        assert_eq!(names.len(), 4);
+        assert!(names.contains(&"DeleteAccessKey".to_owned()));
+    })
+    .await;
+}
+
 /// The code an authenticator app shows at `unix` seconds for the base32 key.
 fn app_code(secret_base32: &str, unix: i64) -> String {
     use totp_rs::{Algorithm, Secret, TOTP};

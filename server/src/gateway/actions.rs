@@ -1,6 +1,5 @@
 //! The RAM and IMS actions: parameters in, the domain functions the console uses, Alibaba's
 //! response shapes out. Who may do what is decided by [`permissions`], as in the console.
-use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::auth::Caller;
@@ -8,6 +7,7 @@ use super::error::ApiError;
 use super::request::ApiRequest;
 use super::Gateway;
 use crate::access_keys::{self, KeyOwner};
+use crate::clock::iso8601;
 use crate::entities::access_key::{self, Status};
 use crate::entities::ram_user;
 use crate::identity;
@@ -259,7 +259,7 @@ impl Call<'_> {
                 "AccessKeyId": created.key.access_key_id,
                 "AccessKeySecret": created.secret.as_str(),
                 "Status": status_name(created.key.status),
-                "CreateDate": time(&created.key.created_at),
+                "CreateDate": iso8601(&created.key.created_at),
             }
         }))
     }
@@ -273,10 +273,10 @@ impl Call<'_> {
                 let mut item = json!({
                     "AccessKeyId": key.access_key_id,
                     "Status": status_name(key.status),
-                    "CreateDate": time(&key.created_at),
+                    "CreateDate": iso8601(&key.created_at),
                 });
                 if self.ims {
-                    item["UpdateDate"] = json!(time(&key.updated_at));
+                    item["UpdateDate"] = json!(iso8601(&key.updated_at));
                 }
                 item
             })
@@ -333,7 +333,7 @@ impl Call<'_> {
                 }
             }
         };
-        let mut last = json!({ "LastUsedDate": at.as_ref().map(time).unwrap_or_default() });
+        let mut last = json!({ "LastUsedDate": at.as_ref().map(iso8601).unwrap_or_default() });
         if self.ims {
             last["ServiceName"] = json!(service.unwrap_or_default());
         }
@@ -390,9 +390,9 @@ impl Call<'_> {
                     "AccessKeyId": k.key.access_key_id,
                     "UserId": k.key.user_id.map(|id| id.to_string()).unwrap_or_default(),
                     "UserName": k.user_name,
-                    "CreateDate": time(&k.key.created_at),
-                    "RecycleDate": time(&k.recycled_at),
-                    "DeleteDate": time(&k.delete_date),
+                    "CreateDate": iso8601(&k.key.created_at),
+                    "RecycleDate": iso8601(&k.recycled_at),
+                    "DeleteDate": iso8601(&k.delete_date),
                 })
             })
             .collect();
@@ -436,8 +436,8 @@ impl Call<'_> {
             .filter(|u| only.is_none_or(|id| u.user.id == id))
             .map(|u| {
                 let mut user = user_json(&u.user);
-                user["RecycleDate"] = json!(time(&u.recycled_at));
-                user["DeleteDate"] = json!(time(&u.delete_date));
+                user["RecycleDate"] = json!(iso8601(&u.recycled_at));
+                user["DeleteDate"] = json!(iso8601(&u.delete_date));
                 user["AccessKeyIds"] = json!(u.access_key_ids);
                 user
             })
@@ -463,11 +463,6 @@ impl Call<'_> {
         ram_users::delete_permanently(self.svc, self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
-}
-
-/// The API's times: UTC, to the second.
-fn time(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 fn status_name(status: Status) -> &'static str {
@@ -496,9 +491,9 @@ fn user_json(user: &ram_user::Model) -> Value {
         "MobilePhone": user.mobile_phone.clone().unwrap_or_default(),
         "Email": user.email.clone().unwrap_or_default(),
         "Comments": user.comments.clone().unwrap_or_default(),
-        "CreateDate": time(&user.created_at),
-        "UpdateDate": time(&user.updated_at),
-        "LastLoginDate": user.last_login_at.as_ref().map(time).unwrap_or_default(),
+        "CreateDate": iso8601(&user.created_at),
+        "UpdateDate": iso8601(&user.updated_at),
+        "LastLoginDate": user.last_login_at.as_ref().map(iso8601).unwrap_or_default(),
     })
 }
 

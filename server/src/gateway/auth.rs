@@ -48,7 +48,7 @@ pub async fn authenticate(gateway: &Gateway, request: &ApiRequest) -> Result<Cal
                 return Err(ApiError::signature_mismatch());
             }
             for header in ["host", "x-acs-date", "x-acs-signature-nonce"] {
-                if !authorization.signed_headers.iter().any(|h| h == header) {
+                if !authorization.signed_header_names().any(|h| h == header) {
                     return Err(ApiError::incomplete_signature());
                 }
             }

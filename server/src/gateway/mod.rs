@@ -281,7 +281,9 @@ fn failure(gateway: &Gateway, request_id: &str, error: ApiError) -> Response {
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+    // `to_vec` writes straight to a buffer; `to_string` goes through `Display`'s formatter.
+    let json = serde_json::to_vec(body).expect("a JSON value serialises");
+    let mut response = (status, json).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=utf-8"),

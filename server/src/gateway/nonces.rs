@@ -7,14 +7,15 @@ use std::time::{Duration, Instant};
 use dashmap::DashMap;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
 
 use crate::entities::used_nonce;
 use crate::error::DomainError;
 use crate::services::Services;
 
 pub struct NonceStore {
-    /// `(AccessKey ID, nonce)` → when it was first seen.
-    seen: DashMap<(String, String), Instant>,
+    /// [`entry_key`] of `(AccessKey ID, nonce)` → when it was first seen.
+    seen: DashMap<[u8; 16], Instant>,
     /// How many entries `seen` holds: `DashMap::len` locks every shard, on every call.
     live: AtomicUsize,
     window: Duration,
@@ -50,7 +51,7 @@ impl NonceStore {
         let now = Instant::now();
         let mut fresh = false;
         self.seen
-            .entry((access_key_id.to_owned(), nonce.to_owned()))
+            .entry(entry_key(access_key_id, nonce))
             .and_modify(|first_seen| {
                 if now.duration_since(*first_seen) >= self.window {
                     *first_seen = now;
@@ -80,6 +81,18 @@ impl NonceStore {
         });
         self.live.fetch_sub(removed, Ordering::Relaxed);
     }
+}
+
+/// A fixed-size key for `(AccessKey ID, nonce)`: no allocation per call, and cheap to move when
+/// the map grows. 128 bits of SHA-256 make a collision (a fresh nonce taken for a used one)
+/// practically impossible, even for a caller choosing nonces on purpose.
+fn entry_key(access_key_id: &str, nonce: &str) -> [u8; 16] {
+    let digest = Sha256::new()
+        .chain_update(access_key_id)
+        .chain_update([0])
+        .chain_update(nonce)
+        .finalize();
+    digest[..16].try_into().expect("SHA-256 is 32 bytes")
 }
 
 /// Across instances sharing a PostgreSQL database: records the nonce there too; `false` if another

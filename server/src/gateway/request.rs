@@ -1,5 +1,6 @@
 //! One API call as it arrived: method, query and form parameters, headers and body, and what
 //! the signature over them says.
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use axum::http::HeaderMap;
@@ -105,20 +106,19 @@ impl ApiRequest {
         authorization: &V3Authorization,
         hashed_payload: &str,
     ) -> String {
-        let signed_headers: Vec<(String, String)> = authorization
-            .signed_headers
-            .iter()
+        let signed_headers: Vec<(&str, Cow<str>)> = authorization
+            .signed_header_names()
             .map(|name| {
                 let mut values = self
                     .headers
-                    .get_all(name.as_str())
+                    .get_all(name)
                     .iter()
                     .filter_map(|v| v.to_str().ok());
-                let mut value = values.next().unwrap_or_default().to_owned();
+                let mut value = Cow::Borrowed(values.next().unwrap_or_default());
                 for more in values {
-                    value.extend([",", more]);
+                    value.to_mut().extend([",", more]);
                 }
-                (name.clone(), value)
+                (name, value)
             })
             .collect();
         V3Request {
