@@ -80,7 +80,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let svc = services(&config).await?;
     let sessions = ConsoleSessionStore::for_database(&svc.db);
     sessions.spawn_cleanup();
-    server::jobs::spawn_recycle_bin_purge(svc.clone());
+    server::jobs::spawn_purges(svc.clone());
     AuditTrail::spawn_writer(svc.clone());
     let mut options = get_configuration(None)?.leptos_options;
     options.site_root = config.site_root.to_string_lossy().as_ref().into();

@@ -489,6 +489,64 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
     .await;
 }
 
+/// The hourly purge keeps 90 days of events, in every account, and nothing older.
+#[tokio::test]
+async fn events_older_than_ninety_days_are_purged() {
+    on_every_database(|h| async move {
+        use chrono::Duration;
+        use server::audit::{EventType, NewEvent};
+        use server::clock::Clock;
+
+        let accounts = [h.account("acme").await, h.account("other").await];
+        let now = h.clock.now();
+        let event = |account_id, age: Duration, name: &str| NewEvent {
+            account_id,
+            at: now - age,
+            name: name.to_owned(),
+            event_type: EventType::ApiCall,
+            service: "ram",
+            request_id: uuid::Uuid::new_v4().to_string(),
+            source_ip: None,
+            user_agent: String::new(),
+            parameters: Vec::new(),
+            error: None,
+            user_id: None,
+            access_key_id: None,
+            referenced_access_key_id: None,
+        };
+        for account_id in accounts {
+            h.svc
+                .audit
+                .record(event(account_id, Duration::days(91), "Expired"));
+            h.svc.audit.record(event(
+                account_id,
+                Duration::days(90) - Duration::minutes(1),
+                "Kept",
+            ));
+            h.svc
+                .audit
+                .record(event(account_id, Duration::zero(), "Kept"));
+        }
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 6);
+
+        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 2);
+        let names: Vec<String> = audit_event::Entity::find()
+            .all(&h.svc.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event_name)
+            .collect();
+        assert_eq!(names, ["Kept"; 4]);
+        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 0);
+
+        // Two minutes later, the events that were a minute short of 90 days go too.
+        h.clock.advance(Duration::minutes(2));
+        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 2);
+    })
+    .await;
+}
+
 /// The code an authenticator app shows at `unix` seconds for the base32 key.
 fn app_code(secret_base32: &str, unix: i64) -> String {
     use totp_rs::{Algorithm, Secret, TOTP};

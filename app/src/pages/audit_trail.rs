@@ -118,7 +118,8 @@ fn AuditTrail(
         <h1>"Audit Trail"</h1>
         <p class="page-intro">
             "Console operations and API calls of this account, newest first, with who made them, from where and how they ended. \
-             Search an AccessKey ID to find who owns it and which addresses use it. Secrets are never recorded."
+             Search an AccessKey ID to find who owns it and which addresses use it. Secrets are never recorded; \
+             events are kept for 90 days."
         </p>
         <form class="filters" method="get" action="/audit-trail" aria-label="Filter events">
             {text("from", "From (UTC)", "", "datetime-local")}
