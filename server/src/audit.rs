@@ -5,16 +5,19 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Order};
+use sea_orm::sqlx::{self, Database, Encode, Executor, IntoArguments, Pool, Type};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
 };
-use tokio::sync::{mpsc, Mutex};
+use tokio::sync::{mpsc, Mutex, Notify};
+use tokio::time::MissedTickBehavior;
 
 use crate::entities::{account, audit_event, ram_user};
 use crate::error::DomainError;
@@ -108,77 +111,149 @@ const COLUMNS: [&str; 17] = [
     "referenced_access_key_id",
 ];
 
-/// An event's row, as values in [`COLUMNS`]' order. Only parameters that cannot hold a secret
-/// are kept.
-fn row(event: &NewEvent) -> [Value; COLUMNS.len()] {
+/// Binds an event's values in [`COLUMNS`]' order. Only parameters that cannot hold a secret are
+/// kept; text is bound by reference where the event already holds it.
+fn bind_row<'q, DB>(query: Query<'q, DB>, event: &'q NewEvent) -> Query<'q, DB>
+where
+    DB: Database,
+    &'q str: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    String: Encode<'q, DB> + Type<DB>,
+    Option<String>: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
     let parameters =
         serde_json::to_string(&KeptParameters(&event.parameters)).expect("strings serialise");
-    let user_agent: String = event.user_agent.chars().take(512).collect();
-    let (error_code, error_message) = event.error.clone().unzip();
-    [
-        crate::crypto::random_uuid().to_string().into(),
-        event.account_id.into(),
-        event.at.into(),
-        event.name.as_str().into(),
-        event.event_type.as_str().into(),
-        if is_read(&event.name) {
+    // The first 512 characters, cut on a character boundary.
+    let agent_end = event
+        .user_agent
+        .char_indices()
+        .nth(512)
+        .map_or(event.user_agent.len(), |(at, _)| at);
+    let (error_code, error_message) = event
+        .error
+        .as_ref()
+        .map(|(code, message)| (code.as_str(), message.as_str()))
+        .unzip();
+    query
+        .bind(crate::crypto::random_uuid().to_string())
+        .bind(event.account_id)
+        .bind(event.at)
+        .bind(event.name.as_str())
+        .bind(event.event_type.as_str())
+        .bind(if is_read(&event.name) {
             "Read"
         } else {
             "Write"
-        }
-        .into(),
-        event.service.into(),
-        event.request_id.as_str().into(),
-        event.source_ip.map(|ip| ip.to_string()).into(),
-        user_agent.into(),
-        parameters.into(),
-        error_code.into(),
-        error_message.into(),
-        if event.user_id.is_some() {
+        })
+        .bind(event.service)
+        .bind(event.request_id.as_str())
+        .bind(event.source_ip.map(|ip| ip.to_string()))
+        .bind(&event.user_agent[..agent_end])
+        .bind(parameters)
+        .bind(error_code)
+        .bind(error_message)
+        .bind(if event.user_id.is_some() {
             "ram-user"
         } else {
             "root-account"
-        }
-        .into(),
-        event.user_id.into(),
-        event.access_key_id.clone().into(),
-        event.referenced_access_key_id.clone().into(),
-    ]
+        })
+        .bind(event.user_id)
+        .bind(event.access_key_id.as_deref())
+        .bind(event.referenced_access_key_id.as_deref())
 }
 
-/// Inserts the events in one statement: `INSERT … VALUES (…), (…), …`. Built here rather than by
-/// `insert_many`, whose statement building and copying of every value cost more than SQLite's
-/// own work (see BENCHMARKS.md).
-pub async fn insert(db: &impl ConnectionTrait, events: &[NewEvent]) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
+/// Writes the events all or nothing, in one transaction (one sync to disk, not one per
+/// statement), as multi-row `INSERT … VALUES (…), (…), …` statements. Bound through sqlx itself:
+/// sea-orm's `insert_many`, and even its `Statement`, copy every value once more and cost more
+/// than the database's own work (see BENCHMARKS.md).
+pub async fn insert(db: &DatabaseConnection, events: &[NewEvent]) -> Result<(), DbErr> {
+    let written = match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            insert_with(db.get_sqlite_connection_pool(), events, false).await
+        }
+        DatabaseBackend::Postgres => {
+            insert_with(db.get_postgres_connection_pool(), events, true).await
+        }
+        DatabaseBackend::MySql => return Err(DbErr::Custom("MySQL is not supported".into())),
+    };
+    written.map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e)))
+}
+
+/// A statement being built, with its arguments.
+type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>;
+
+/// Rows per INSERT at most (a power of two): 17 bound values each stay well inside SQLite's and
+/// PostgreSQL's limits.
+const INSERT_BATCH: usize = 512;
+
+/// `numbered`: placeholders are `$1, $2, …` (PostgreSQL) rather than `?`.
+async fn insert_with<DB>(
+    pool: &Pool<DB>,
+    events: &[NewEvent],
+    numbered: bool,
+) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let mut transaction = pool.begin().await?;
+    let mut rest = events;
+    while !rest.is_empty() {
+        // Full batches, then the rest in powers of two: a handful of statement shapes, each
+        // prepared once and then reused from the connection's statement cache.
+        let size = INSERT_BATCH.min(1 << rest.len().ilog2());
+        let (batch, tail) = rest.split_at(size);
+        let sql = insert_sql(batch.len(), numbered);
+        let mut query = sqlx::query::<DB>(&sql);
+        for event in batch {
+            query = bind_row(query, event);
+        }
+        query.execute(&mut *transaction).await?;
+        rest = tail;
+    }
+    transaction.commit().await
+}
+
+/// `INSERT INTO audit_events (…) VALUES (?, …), …` for `rows` rows; `$1, $2, …` when `numbered`.
+fn insert_sql(rows: usize, numbered: bool) -> String {
     let mut sql = format!("INSERT INTO audit_events ({}) VALUES ", COLUMNS.join(", "));
     let mut parameter = 0;
-    for i in 0..events.len() {
+    for i in 0..rows {
         sql.push_str(if i == 0 { "(" } else { ", (" });
         for j in 0..COLUMNS.len() {
             parameter += 1;
             if j > 0 {
                 sql.push_str(", ");
             }
-            match backend {
-                DatabaseBackend::Postgres => write!(sql, "${parameter}").expect("a String"),
-                _ => sql.push('?'),
+            if numbered {
+                write!(sql, "${parameter}").expect("a String");
+            } else {
+                sql.push('?');
             }
         }
         sql.push(')');
     }
-    let mut values = Vec::with_capacity(events.len() * COLUMNS.len());
-    for event in events {
-        values.extend(row(event));
-    }
-    db.execute(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
+    sql
 }
 
 /// The queue between requests and the writer.
 pub struct AuditTrail {
     queue: mpsc::UnboundedSender<NewEvent>,
+    /// Events recorded and not yet taken by a flush.
+    queued: AtomicUsize,
+    /// Wakes the writer early when a batch's worth is waiting.
+    batch_waiting: Notify,
     writer: Mutex<Writer>,
 }
 
@@ -193,6 +268,8 @@ impl Default for AuditTrail {
         let (queue, incoming) = mpsc::unbounded_channel();
         Self {
             queue,
+            queued: AtomicUsize::new(0),
+            batch_waiting: Notify::new(),
             writer: Mutex::new(Writer {
                 incoming,
                 retry: Vec::new(),
@@ -202,16 +279,20 @@ impl Default for AuditTrail {
 }
 
 impl AuditTrail {
-    /// How often queued events are written.
+    /// How often queued events are written at least.
     pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
-    /// Rows per INSERT (a power of two): 17 bound values each stay well inside SQLite's and
-    /// PostgreSQL's limits.
-    const BATCH: usize = 512;
+    /// Queued events that start a write before [`Self::FLUSH_EVERY`] is up: under load, a few
+    /// large transactions a second instead of a backlog that grows for the whole interval.
+    const WRITE_AT: usize = 2_048;
     /// Rows kept for another try when the database is down, at most.
     const RETRY_LIMIT: usize = 100_000;
 
     /// Queues an event; never waits.
     pub fn record(&self, event: NewEvent) {
+        // Counted before it is queued, so a flush never takes more than the count says.
+        if self.queued.fetch_add(1, Ordering::Relaxed) + 1 == Self::WRITE_AT {
+            self.batch_waiting.notify_one();
+        }
         // Only fails once the receiver is gone, when the server is shutting down.
         let _ = self.queue.send(event);
     }
@@ -222,13 +303,16 @@ impl AuditTrail {
         let mut writer = self.writer.lock().await;
         let mut events = std::mem::take(&mut writer.retry);
         events.reserve(writer.incoming.len());
+        let retried = events.len();
         while let Ok(event) = writer.incoming.try_recv() {
             events.push(event);
         }
+        self.queued
+            .fetch_sub(events.len() - retried, Ordering::Relaxed);
         if events.is_empty() {
             return 0;
         }
-        match Self::write(db, &events).await {
+        match insert(db, &events).await {
             Ok(()) => events.len(),
             Err(error) => {
                 let count = events.len();
@@ -246,26 +330,15 @@ impl AuditTrail {
         }
     }
 
-    /// All or nothing, in one transaction: one sync to disk per flush, not one per statement.
-    async fn write(db: &DatabaseConnection, events: &[NewEvent]) -> Result<(), DbErr> {
-        let transaction = db.begin().await?;
-        let mut rest = events;
-        while !rest.is_empty() {
-            // Full batches, then the rest in powers of two: a handful of statement shapes, each
-            // prepared once and then reused from the connection's statement cache.
-            let size = Self::BATCH.min(1 << rest.len().ilog2());
-            let (batch, tail) = rest.split_at(size);
-            insert(&transaction, batch).await?;
-            rest = tail;
-        }
-        transaction.commit().await
-    }
-
     pub fn spawn_writer(svc: Arc<Services>) {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Self::FLUSH_EVERY);
+            every.set_missed_tick_behavior(MissedTickBehavior::Delay);
             loop {
-                every.tick().await;
+                tokio::select! {
+                    _ = every.tick() => {}
+                    _ = svc.audit.batch_waiting.notified() => {}
+                }
                 svc.audit.flush(&svc.db).await;
             }
         });
@@ -620,5 +693,37 @@ mod tests {
         }
         assert!(is_read("GetAccessKeyLastUsed") && is_read("ListUsers"));
         assert!(!is_read("CreateAccessKey") && !is_read("SetAccessKeyPolicy"));
+    }
+
+    /// Under load the writer must not wait for its interval: a full batch wakes it at once.
+    #[tokio::test]
+    async fn a_full_batch_wakes_the_writer_before_its_interval() {
+        let trail = AuditTrail::default();
+        let event = NewEvent {
+            account_id: 1,
+            at: Utc::now(),
+            name: "ListUsers".to_owned(),
+            event_type: EventType::ApiCall,
+            service: "ram",
+            request_id: "REQ".to_owned(),
+            source_ip: None,
+            user_agent: String::new(),
+            parameters: Vec::new(),
+            error: None,
+            user_id: None,
+            access_key_id: None,
+            referenced_access_key_id: None,
+        };
+        async fn woken(trail: &AuditTrail) -> bool {
+            let wake = trail.batch_waiting.notified();
+            tokio::time::timeout(Duration::ZERO, wake).await.is_ok()
+        }
+        for _ in 1..AuditTrail::WRITE_AT {
+            trail.record(event.clone());
+        }
+        assert!(!woken(&trail).await, "one short of a batch");
+        trail.record(event);
+        assert!(woken(&trail).await, "a full batch");
+        assert!(!woken(&trail).await, "woken once per batch");
     }
 }
