@@ -30,6 +30,8 @@ use server::network_policy::{self, NetworkPolicy};
 
 /// Requests in flight at once.
 const CONCURRENCY: usize = 16;
+/// Rounds each kind of request is measured in.
+const ROUNDS: usize = 10;
 
 struct Run {
     requests: usize,
@@ -160,7 +162,8 @@ async fn main() {
     let count: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(200_000);
+        .unwrap_or(200_000)
+        .max(ROUNDS);
     let FreshInstall {
         svc,
         account_id,
@@ -202,27 +205,37 @@ async fn main() {
     let mut bare = Vec::new();
     let mut same_bytes = Vec::new();
     let mut catching_up = Duration::ZERO;
-    for _ in 0..2 {
-        let mut run = drive(
-            addr,
-            signed_requests(addr, &id, &key.secret, count / 2, "/"),
-        )
-        .await;
-        // The run ends when its audit events are written too, so writing them counts against
-        // the signed calls instead of spilling into the next kind's run.
-        let writing = Instant::now();
-        svc.audit.flush(&svc.db).await;
-        run.elapsed += writing.elapsed();
-        catching_up += writing.elapsed();
-        signed.push(run);
-        bare.push(drive(addr, health_requests(addr, count / 2)).await);
-        same_bytes.push(
-            drive(
-                addr,
-                signed_requests(addr, &id, &key.secret, count / 2, "/health"),
-            )
-            .await,
-        );
+    // Many short rounds, each kind in turn and the order rotated every round, so drift in the
+    // machine's speed (seen here: /health from 44k to 93k requests/s between runs) falls on all
+    // three alike.
+    let per_round = count / ROUNDS;
+    for round in 0..ROUNDS {
+        for kind in (0..3).map(|k| (k + round) % 3) {
+            match kind {
+                0 => {
+                    let mut run = drive(
+                        addr,
+                        signed_requests(addr, &id, &key.secret, per_round, "/"),
+                    )
+                    .await;
+                    // The run ends when its audit events are written too, so writing them
+                    // counts against the signed calls instead of spilling into the next run.
+                    let writing = Instant::now();
+                    svc.audit.flush(&svc.db).await;
+                    run.elapsed += writing.elapsed();
+                    catching_up += writing.elapsed();
+                    signed.push(run);
+                }
+                1 => bare.push(drive(addr, health_requests(addr, per_round)).await),
+                _ => same_bytes.push(
+                    drive(
+                        addr,
+                        signed_requests(addr, &id, &key.secret, per_round, "/health"),
+                    )
+                    .await,
+                ),
+            }
+        }
     }
     let merge = |runs: Vec<Run>| Run {
         requests: runs.iter().map(|r| r.requests).sum(),
@@ -231,7 +244,8 @@ async fn main() {
     };
     let (signed, bare, same_bytes) = (merge(signed), merge(bare), merge(same_bytes));
     println!(
-        "\nSigned API vs bare HTTP, {count} requests each, {CONCURRENCY} in flight, one process, {} cores",
+        "\nSigned API vs bare HTTP, {} requests each in {ROUNDS} interleaved rounds, {CONCURRENCY} in flight, one process, {} cores",
+        per_round * ROUNDS,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
@@ -265,7 +279,11 @@ async fn main() {
         .await
         .unwrap();
     // A writer that failed would make the signed calls look cheaper than they are.
-    assert_eq!(audited, 2_000 + count as u64, "one event per signed call");
+    assert_eq!(
+        audited,
+        (2_000 + per_round * ROUNDS) as u64,
+        "one event per signed call"
+    );
     println!(
         "audit events written: {audited} (one per signed call); writing those still queued when a signed run's last response came took {:.0} ms of its {:.0} ms",
         ms(catching_up),
