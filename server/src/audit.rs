@@ -60,6 +60,34 @@ pub struct NewEvent {
     pub referenced_access_key_id: Option<String>,
 }
 
+impl NewEvent {
+    /// An API call known only by its account, time, name and request: no caller, source,
+    /// parameters or failure. Callers fill in what they know with `..`.
+    pub fn api_call(
+        account_id: i64,
+        at: DateTime<Utc>,
+        name: &str,
+        service: &'static str,
+        request_id: String,
+    ) -> Self {
+        Self {
+            account_id,
+            at,
+            name: name.to_owned(),
+            event_type: EventType::ApiCall,
+            service,
+            request_id,
+            source_ip: None,
+            user_agent: String::new(),
+            parameters: Vec::new(),
+            error: None,
+            user_id: None,
+            access_key_id: None,
+            referenced_access_key_id: None,
+        }
+    }
+}
+
 /// `Get…` and `List…` read; everything else writes.
 pub fn is_read(event_name: &str) -> bool {
     event_name.starts_with("Get") || event_name.starts_with("List")
@@ -699,21 +727,7 @@ mod tests {
     #[tokio::test]
     async fn a_full_batch_wakes_the_writer_before_its_interval() {
         let trail = AuditTrail::default();
-        let event = NewEvent {
-            account_id: 1,
-            at: Utc::now(),
-            name: "ListUsers".to_owned(),
-            event_type: EventType::ApiCall,
-            service: "ram",
-            request_id: "REQ".to_owned(),
-            source_ip: None,
-            user_agent: String::new(),
-            parameters: Vec::new(),
-            error: None,
-            user_id: None,
-            access_key_id: None,
-            referenced_access_key_id: None,
-        };
+        let event = NewEvent::api_call(1, Utc::now(), "ListUsers", "ram", "REQ".to_owned());
         async fn woken(trail: &AuditTrail) -> bool {
             let wake = trail.batch_waiting.notified();
             tokio::time::timeout(Duration::ZERO, wake).await.is_ok()

@@ -494,25 +494,19 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
 async fn events_older_than_ninety_days_are_purged() {
     on_every_database(|h| async move {
         use chrono::Duration;
-        use server::audit::{EventType, NewEvent};
+        use server::audit::NewEvent;
         use server::clock::Clock;
 
         let accounts = [h.account("acme").await, h.account("other").await];
         let now = h.clock.now();
-        let event = |account_id, age: Duration, name: &str| NewEvent {
-            account_id,
-            at: now - age,
-            name: name.to_owned(),
-            event_type: EventType::ApiCall,
-            service: "ram",
-            request_id: uuid::Uuid::new_v4().to_string(),
-            source_ip: None,
-            user_agent: String::new(),
-            parameters: Vec::new(),
-            error: None,
-            user_id: None,
-            access_key_id: None,
-            referenced_access_key_id: None,
+        let event = |account_id, age: Duration, name: &str| {
+            NewEvent::api_call(
+                account_id,
+                now - age,
+                name,
+                "ram",
+                uuid::Uuid::new_v4().to_string(),
+            )
         };
         for account_id in accounts {
             h.svc

@@ -152,19 +152,14 @@ async fn report_leaks(State(gateway): State<Arc<Gateway>>, body: Bytes) -> Respo
         Ok(flagged) => {
             for (access_key_id, account_id) in &flagged {
                 gateway.svc.audit.record(NewEvent {
-                    account_id: *account_id,
-                    at: gateway.svc.clock.now(),
-                    name: "ReportAccessKeyLeak".to_owned(),
-                    event_type: EventType::ApiCall,
-                    service: "ims",
-                    request_id: request_id.clone(),
-                    source_ip: None,
-                    user_agent: String::new(),
-                    parameters: Vec::new(),
-                    error: None,
-                    user_id: None,
-                    access_key_id: None,
                     referenced_access_key_id: Some(access_key_id.clone()),
+                    ..NewEvent::api_call(
+                        *account_id,
+                        gateway.svc.clock.now(),
+                        "ReportAccessKeyLeak",
+                        "ims",
+                        request_id.clone(),
+                    )
                 });
             }
             let ids: Vec<&str> = flagged.iter().map(|(id, _)| id.as_str()).collect();
