@@ -22,6 +22,17 @@ use server::leaks;
 use support::{on_every_database, Harness};
 use tower::ServiceExt;
 
+/// The names of every event in the audit trail's table.
+async fn stored_event_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
+    audit_event::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.event_name)
+        .collect()
+}
+
 /// Sends a V1-signed call of `action` (with `params`) from `from`, as an SDK would; returns the
 /// HTTP status and the JSON answer.
 async fn call(
@@ -476,13 +487,7 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
             .unwrap();
         h.svc.audit.record(event(whole, "UpdateAccessKey"));
         assert_eq!(h.svc.audit.flush(&h.svc.db).await, 2);
-        let names: Vec<String> = audit_event::Entity::find()
-            .all(&h.svc.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.event_name)
-            .collect();
+        let names = stored_event_names(&h.svc.db).await;
         assert_eq!(names.len(), 4);
         assert!(names.contains(&"DeleteAccessKey".to_owned()));
     })
@@ -524,13 +529,7 @@ async fn events_older_than_ninety_days_are_purged() {
         assert_eq!(h.svc.audit.flush(&h.svc.db).await, 6);
 
         assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 2);
-        let names: Vec<String> = audit_event::Entity::find()
-            .all(&h.svc.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.event_name)
-            .collect();
+        let names = stored_event_names(&h.svc.db).await;
         assert_eq!(names, ["Kept"; 4]);
         assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 0);
 
