@@ -81,6 +81,8 @@ pub struct UserList {
     /// Where the next page starts, if there is one.
     pub next_marker: Option<i64>,
     pub can_manage: bool,
+    /// The search named one of the account's own (root) AccessKey pairs, which no RAM user owns.
+    pub account_key: bool,
 }
 
 /// A user's page: Basic Information.

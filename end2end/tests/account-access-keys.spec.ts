@@ -137,6 +137,10 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     await expect(row).toContainText("Never");
     expect(await page.content()).not.toContain(secret);
 
+    // Searching the Users page for it names its owner: the account itself, not a RAM user.
+    await open(page, `${server.url}/ram/users?q=${id}`);
+    await expect(page.getByText(`“${id}” is an AccessKey pair of the account itself (root), not of a RAM user.`)).toBeVisible();
+
     // The secret is nowhere at rest: not in the database (or its WAL), the key file, or the log.
     for (const file of filesOf(server)) {
       expect(fs.readFileSync(file).includes(Buffer.from(secret)), `${file} holds the secret`).toBe(false);

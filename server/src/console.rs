@@ -347,6 +347,14 @@ impl ConsoleBackend for Console {
                 None,
             )
         };
+        // An AccessKey ID no RAM user owns may still be the account's own: the owner is then found.
+        let query = query.trim();
+        let account_key = users.is_empty()
+            && access_keys::is_access_key_id(query)
+            && access_keys::list(&self.0, KeyOwner::Account { account_id })
+                .await?
+                .iter()
+                .any(|key| key.access_key_id == query);
         let alias = self.account_alias(account_id).await?;
         let mut rows = Vec::with_capacity(users.len());
         for user in users {
@@ -356,6 +364,7 @@ impl ConsoleBackend for Console {
             users: rows,
             next_marker,
             can_manage: grants.manage_users,
+            account_key,
         })
     }
 

@@ -5,7 +5,7 @@ mod support;
 
 use axum::http::StatusCode;
 use sea_orm::EntityTrait;
-use server::access_keys;
+use server::access_keys::{self, KeyOwner};
 use server::entities::{access_key, account, ram_user};
 use server::ram_users::{self, UserKeys};
 use server::web::SESSION_COOKIE;
@@ -80,6 +80,17 @@ async fn one_accounts_session_never_reaches_another_account() {
         );
         let (_, body) = owner.call("list_users", &[("query", "departed")]).await;
         assert!(body.contains(r#""users":[]"#), "{body}");
+        // A root AccessKey ID is named as the account's own only in its own account.
+        for (account_id, own) in [(rival.account_id, false), (acme, true)] {
+            let root_key = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+                .await
+                .unwrap()
+                .key
+                .access_key_id;
+            let (_, body) = owner.call("list_users", &[("query", &root_key)]).await;
+            assert!(body.contains(r#""users":[]"#), "{body}");
+            assert!(body.contains(&format!(r#""account_key":{own}"#)), "{body}");
+        }
 
         let (status, body) = owner.call("list_access_keys", &[("user", "ci-bot")]).await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -91,6 +91,10 @@ fn UserTable(list: UserList, query: String) -> impl IntoView {
         let message = if query.is_empty() {
             "No RAM users yet. Create one for each application, with only the permissions it needs."
                 .to_owned()
+        } else if list.account_key {
+            format!(
+                "“{query}” is an AccessKey pair of the account itself (root), not of a RAM user."
+            )
         } else {
             format!("No user matches “{query}”.")
         };
