@@ -55,6 +55,13 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await expect(panel.getByRole("button", { name: "Create AccessKey" })).toBeDisabled();
   await expect(panel).toContainText("A RAM user can have at most two AccessKey pairs.");
 
+  // A key's Network Policy page names its user, and its breadcrumb leads back to the user's page.
+  await panel.locator(`tr[data-access-key-id="${first.id}"]`).getByRole("link", { name: "Network Policy" }).click();
+  await expect(page.locator(".page-intro")).toHaveText(`AccessKey pair ${first.id} of RAM user ci-bot`);
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "ci-bot" }).click();
+  await expect(page.getByRole("heading", { name: "ci-bot@acme.onaliyun.com" })).toBeVisible();
+  await page.getByRole("tab", { name: "Authentication" }).click();
+
   // Delete one: it goes to the recycle bin.
   await panel.locator(`tr[data-access-key-id="${second.id}"]`).getByRole("button", { name: "Delete" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete AccessKey" });

@@ -145,17 +145,23 @@ fn PolicyForm(
             "Network Policy".to_owned(),
         ),
     };
-    let back = match (&access_key_id, &user) {
-        (_, Some(user)) => format!("/ram/users/{user}"),
-        _ => "/access-keys".to_owned(),
+    // Back to where the key is listed: the user's page for a RAM user's key, else the account's.
+    let breadcrumb = match &user {
+        Some(user) => view! {
+            "RAM / Identities / " <a href="/ram/users">"Users"</a> " / "
+            <a href=format!("/ram/users/{user}")>{user.clone()}</a>
+        }
+        .into_any(),
+        None => view! { <a href="/access-keys">"AccessKey Management"</a> }.into_any(),
     };
+    let owner = user.clone().map(|user| format!(" of RAM user {user}"));
     view! {
         <Title text=title/>
         <nav class="breadcrumb" aria-label="Breadcrumb">
-            <a href=back>"AccessKey Management"</a>" / "{heading.clone()}
+            {breadcrumb}" / "{heading.clone()}
         </nav>
         <h1>{heading}</h1>
-        {access_key_id.clone().map(|id| view! { <p class="page-intro">"AccessKey pair " <code>{id}</code></p> })}
+        {access_key_id.clone().map(|id| view! { <p class="page-intro">"AccessKey pair " <code>{id}</code>{owner}</p> })}
         <p class="banner info" data-testid="policy-applies">{applies}</p>
         <form
             class="settings network-policy"
