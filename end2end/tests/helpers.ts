@@ -61,8 +61,10 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/signin$/);
 }
 
-/** Avatar menu → AccessKey Management → Note → Use Current AccessKey Pair. */
+/** Avatar menu → AccessKey Management → Note → Use Current AccessKey Pair. The menu item opens
+ * the Note from the wasm, so a page just loaded (after sign-in, say) must be hydrated first. */
 export async function openAccountAccessKeys(page: Page) {
+  await page.locator("body[data-hydrated]").waitFor();
   await page.getByRole("button", { name: "Account menu" }).hover();
   await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
   const note = page.getByRole("dialog", { name: "Note" });
