@@ -17,7 +17,7 @@ use crate::leaks;
 use crate::mfa;
 use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
 use crate::permissions::{self, Grants, SystemPolicy};
-use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use crate::ram_users::{self, KeyHolder, NewRamUser, UserChanges, UserKeys};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
 
@@ -338,23 +338,21 @@ impl ConsoleBackend for Console {
             "You do not have permission to view RAM users.",
         )?;
         let account_id = principal.account_id();
-        let (users, next_marker) = if query.trim().is_empty() {
-            let page = ram_users::list(&self.0, account_id, marker, USERS_PER_PAGE).await?;
-            (page.users, page.next_marker)
-        } else {
-            (
-                ram_users::search(&self.0, account_id, &query, USERS_PER_PAGE).await?,
-                None,
-            )
-        };
-        // An AccessKey ID no RAM user owns may still be the account's own: the owner is then found.
         let query = query.trim();
-        let account_key = users.is_empty()
-            && access_keys::is_access_key_id(query)
-            && access_keys::list(&self.0, KeyOwner::Account { account_id })
-                .await?
-                .iter()
-                .any(|key| key.access_key_id == query);
+        let (users, next_marker, account_key) = if query.is_empty() {
+            let page = ram_users::list(&self.0, account_id, marker, USERS_PER_PAGE).await?;
+            (page.users, page.next_marker, false)
+        } else if access_keys::is_access_key_id(query) {
+            // The owner of a key may be the account itself, which the page then names.
+            match ram_users::key_holder(&self.0, account_id, query).await? {
+                KeyHolder::RamUser(user) => (vec![*user], None, false),
+                KeyHolder::Account => (Vec::new(), None, true),
+                KeyHolder::Nobody => (Vec::new(), None, false),
+            }
+        } else {
+            let users = ram_users::search(&self.0, account_id, query, USERS_PER_PAGE).await?;
+            (users, None, false)
+        };
         let alias = self.account_alias(account_id).await?;
         let mut rows = Vec::with_capacity(users.len());
         for user in users {

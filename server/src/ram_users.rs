@@ -208,8 +208,39 @@ pub async fn update(
     Ok(user.update(&svc.db).await?)
 }
 
+/// Who holds an AccessKey ID, as this account sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyHolder {
+    RamUser(Box<ram_user::Model>),
+    /// The account itself: one of the owner's (root) pairs.
+    Account,
+    /// No key of this account, or one whose user is in the recycle bin.
+    Nobody,
+}
+
+/// Who holds `access_key_id` in this account: a primary-key lookup, never a scan of names.
+pub async fn key_holder(
+    svc: &Services,
+    account_id: i64,
+    access_key_id: &str,
+) -> Result<KeyHolder, DomainError> {
+    let key = access_key::Entity::find_by_id(access_key_id.to_owned())
+        .filter(access_key::Column::AccountId.eq(account_id))
+        .one(&svc.db)
+        .await?;
+    Ok(match key.map(|key| key.user_id) {
+        None => KeyHolder::Nobody,
+        Some(None) => KeyHolder::Account,
+        Some(Some(user_id)) => ram_user::Entity::find_by_id(user_id)
+            .filter(live_in(account_id))
+            .one(&svc.db)
+            .await?
+            .map_or(KeyHolder::Nobody, |user| KeyHolder::RamUser(Box::new(user))),
+    })
+}
+
 /// Users whose logon or display name contains `query` (case-insensitive), or, when `query` is an
-/// AccessKey ID of this account, the user that owns it: how an administrator finds a key's owner.
+/// AccessKey ID of this account, the user that holds it: how an administrator finds a key's owner.
 pub async fn search(
     svc: &Services,
     account_id: i64,
@@ -217,21 +248,10 @@ pub async fn search(
     max_items: u64,
 ) -> Result<Vec<ram_user::Model>, DomainError> {
     let query = query.trim();
-    // An AccessKey ID finds its owner by primary key, or nobody: never a scan of every name.
     if crate::access_keys::is_access_key_id(query) {
-        let owner = access_key::Entity::find_by_id(query.to_owned())
-            .filter(access_key::Column::AccountId.eq(account_id))
-            .one(&svc.db)
-            .await?
-            .and_then(|key| key.user_id);
-        return Ok(match owner {
-            Some(user_id) => {
-                ram_user::Entity::find_by_id(user_id)
-                    .filter(live_in(account_id))
-                    .all(&svc.db)
-                    .await?
-            }
-            None => Vec::new(),
+        return Ok(match key_holder(svc, account_id, query).await? {
+            KeyHolder::RamUser(user) => vec![*user],
+            KeyHolder::Account | KeyHolder::Nobody => Vec::new(),
         });
     }
     // LIKE with the query's own wildcards escaped, on lower-cased names (PostgreSQL's LIKE is
