@@ -1,6 +1,7 @@
 //! The one seam between the UI and the domain (ssr only). `server` implements it and puts it in
 //! the request extensions; the server functions below reach it through [`console`]. The UI crate
 //! never sees the database.
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use tower_sessions::Session;
@@ -22,6 +23,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         email: String,
         password: String,
         mfa_code: Option<String>,
+        source: Option<IpAddr>,
     ) -> Result<(), ConsoleError>;
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError>;
     async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError>;
@@ -103,10 +105,10 @@ pub trait ConsoleBackend: Send + Sync + 'static {
 
     // The account's security settings.
     async fn security_settings(&self, session: &Session) -> Result<SecuritySettings, ConsoleError>;
-    async fn set_allow_user_to_manage_access_keys(
+    async fn save_security_settings(
         &self,
         session: &Session,
-        allow: bool,
+        changes: SecuritySettingsChanges,
     ) -> Result<(), ConsoleError>;
 
     // Network access policies: `access_key_id` None is the account's; `user` names a RAM
@@ -181,6 +183,19 @@ where
         response.set_status(error.http_status());
     }
     result
+}
+
+/// The client's address as the server worked it out (its peer, or the address a trusted proxy
+/// forwarded); the server's layers put it in the request extensions.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddress(pub IpAddr);
+
+/// The current request's [`ClientAddress`], when known.
+pub fn client_address() -> Option<IpAddr> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()?
+        .extensions
+        .get::<ClientAddress>()
+        .map(|ClientAddress(ip)| *ip)
 }
 
 /// The backend and the caller's session for the current request. The server's layers put both in

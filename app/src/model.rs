@@ -121,7 +121,22 @@ pub struct PolicyRow {
 pub struct SecuritySettings {
     /// "Allow RAM users to manage their own AccessKey pairs".
     pub allow_user_to_manage_access_keys: bool,
+    /// "Allow RAM users to manage their own MFA devices".
+    pub allow_user_to_manage_mfa_devices: bool,
+    /// Networks RAM users may sign in from, `;`-separated; empty: any.
+    pub login_network_masks: String,
+    pub login_session_hours: i32,
     pub can_manage: bool,
+}
+
+/// What Security Settings saves; `None` leaves a setting as it is. Text as typed: the server
+/// checks it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettingsChanges {
+    pub allow_user_to_manage_access_keys: Option<bool>,
+    pub allow_user_to_manage_mfa_devices: Option<bool>,
+    pub login_network_masks: Option<String>,
+    pub login_session_hours: Option<String>,
 }
 
 /// The Create User form; empty optional fields mean "not set".

@@ -201,6 +201,39 @@ def test_permissions_bind_a_ram_users_key_and_accounts_stay_apart(server):
     assert plain.list_access_keys(ram_models.ListAccessKeysRequest()).body.access_keys.access_key[0].status == "Active"
 
 
+@pytest.mark.parametrize("mode", ["v3", "v1"])
+def test_the_security_preference_keeps_what_is_set_and_refuses_what_it_cannot_do(server, mode):
+    client = ram(server, server.account(f"pref-{mode}"), mode)
+    before = client.get_security_preference().body.security_preference
+    assert before.login_profile_preference.login_network_masks == ""
+    assert before.login_profile_preference.login_session_duration == 8
+    assert before.mfapreference.allow_user_to_manage_mfadevices is True
+
+    client.set_security_preference(ram_models.SetSecurityPreferenceRequest(
+        login_network_masks="10.0.0.0/8; 203.0.113.7;2001:db8::/32", login_session_duration=2,
+        allow_user_to_manage_mfadevices=False, allow_user_to_change_password=False))
+    pref = client.get_security_preference().body.security_preference
+    assert pref.login_profile_preference.login_network_masks == "10.0.0.0/8;203.0.113.7/32;2001:db8::/32"
+    assert pref.login_profile_preference.login_session_duration == 2
+    assert pref.mfapreference.allow_user_to_manage_mfadevices is False
+    assert pref.access_key_preference.allow_user_to_manage_access_keys is False, "not named, not changed"
+
+    for bad, code in [
+        (dict(login_session_duration=25), "InvalidParameter.LoginSessionDuration"),
+        (dict(login_session_duration=0), "InvalidParameter.LoginSessionDuration"),
+        (dict(login_network_masks="10.0.0.0/33"), "InvalidParameter.LoginNetworkMasks"),
+        (dict(login_network_masks=";".join(f"10.{i}.0.0/16" for i in range(41))), "InvalidParameter.LoginNetworkMasks"),
+        (dict(allow_user_to_change_password=True), "InvalidParameter.AllowUserToChangePassword"),
+        (dict(allow_user_to_manage_public_keys=True), "InvalidParameter.AllowUserToManagePublicKeys"),
+        (dict(enable_save_mfaticket=True), "InvalidParameter.EnableSaveMFATicket"),
+        # Checked before anything is written: the valid half of a bad call changes nothing.
+        (dict(allow_user_to_manage_access_keys=True, login_session_duration=99), "InvalidParameter.LoginSessionDuration"),
+    ]:
+        assert failure(lambda: client.set_security_preference(ram_models.SetSecurityPreferenceRequest(**bad))) == (
+            code, 400), bad
+    assert client.get_security_preference().body.security_preference.to_map() == pref.to_map()
+
+
 def signed_v1(server, key: dict, params: dict, timestamp: str = None, nonce: str = None) -> tuple:
     """A hand-signed V1 call (to control the nonce and the timestamp): (status, JSON body)."""
     params = {

@@ -167,3 +167,46 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   await open(page, `${server.url}/ram/users/ci-bot`);
   await expect(page.getByRole("heading", { name: "No permission" })).toBeVisible();
 });
+
+test("sign-in networks keep a RAM user out until its network is listed; its sign-in lasts the set hours", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("link", { name: "Security Settings" }).click();
+  await expect(page).toHaveTitle(/Security Settings/);
+  const form = page.locator(".settings-form");
+  const networks = page.getByLabel("Sign-in networks");
+  await expect(networks).toHaveValue("");
+  await expect(page.getByLabel("Session length (hours)")).toHaveValue("8");
+  // A bad entry is named next to the field, and nothing is saved.
+  await networks.fill("198.51.100.0/24;office");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("#login-network-masks-error")).toContainText('"office" is not an IP address');
+  await networks.fill("198.51.100.0/24");
+  await page.getByLabel("Session length (hours)").fill("2");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator(".settings-form .form-status")).toHaveText("Saved.");
+  await expect(networks).toHaveValue("198.51.100.0/24");
+  await expect(page.getByLabel("Session length (hours)")).toHaveValue("2");
+  await signOut(page);
+
+  // The browser comes from 127.0.0.1, which the list leaves out.
+  await signIn(page, server, password, "dev@acme.onaliyun.com");
+  await expect(page.getByRole("alert")).toContainText("127.0.0.1 is not one of them");
+  await expect(page).toHaveURL(/\/signin$/);
+
+  await signIn(page, server);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await open(page, `${server.url}/ram/security-settings`);
+  await page.getByLabel("Sign-in networks").fill("198.51.100.0/24;127.0.0.1");
+  await page.locator(".settings-form").getByRole("button", { name: "Save" }).click();
+  await expect(page.getByLabel("Sign-in networks")).toHaveValue("198.51.100.0/24;127.0.0.1/32");
+  await signOut(page);
+
+  await signInAs(page, "dev");
+  const session = (await page.context().cookies()).find((c) => c.name === "accesskey_console_session");
+  const lasts = session!.expires - Date.now() / 1000;
+  expect(lasts).toBeGreaterThan(2 * 3600 - 120);
+  expect(lasts).toBeLessThanOrEqual(2 * 3600 + 5);
+});

@@ -1,11 +1,13 @@
 //! The console's side of the seam: `app`'s server functions land here, and this calls the same
 //! domain functions the API uses. Only glue: sessions in, typed errors out.
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use app::backend::ConsoleBackend;
 use app::error::ConsoleError;
 use app::model::*;
-use tower_sessions::Session;
+use tower_sessions::cookie::time::{Duration as CookieDuration, OffsetDateTime};
+use tower_sessions::{Expiry, Session};
 
 use crate::access_keys::{self, KeyOwner};
 use crate::audit::{self, AuditRecord, EventFilter};
@@ -18,6 +20,7 @@ use crate::mfa;
 use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
 use crate::permissions::{self, Grants, SystemPolicy};
 use crate::ram_users::{self, KeyHolder, NewRamUser, UserChanges, UserKeys};
+use crate::security_preference::{self, PreferenceChanges};
 use crate::services::Services;
 use crate::verification::{self, Purpose};
 
@@ -84,6 +87,16 @@ impl Console {
         principal: Principal,
     ) -> Result<(), ConsoleError> {
         session.cycle_id().await.map_err(internal)?;
+        // A RAM user's sign-in lasts as long as the account's security preference says; the
+        // owner's ends after the console's inactivity timeout.
+        if let Principal::RamUser { account_id, .. } = principal {
+            let lasts = security_preference::get(&self.0, account_id)
+                .await?
+                .login_session_hours;
+            session.set_expiry(Some(Expiry::AtDateTime(
+                OffsetDateTime::now_utc() + CookieDuration::hours(lasts.into()),
+            )));
+        }
         session.insert(PRINCIPAL, principal).await.map_err(internal)
     }
 }
@@ -116,8 +129,9 @@ impl ConsoleBackend for Console {
         email: String,
         password: String,
         mfa_code: Option<String>,
+        source: Option<IpAddr>,
     ) -> Result<(), ConsoleError> {
-        let principal = identity::sign_in(&self.0, &email, &password).await?;
+        let principal = identity::sign_in(&self.0, &email, &password, source).await?;
         if mfa::is_bound(&self.0, principal).await? {
             match mfa_code.filter(|code| !code.trim().is_empty()) {
                 // The password was right: the form now asks for the device's code too.
@@ -482,22 +496,31 @@ impl ConsoleBackend for Console {
             grants.view_users,
             "You do not have permission to view the account's security settings.",
         )?;
-        let account = identity::find_account(&self.0, principal.account_id())
-            .await?
-            .ok_or(ConsoleError::NotSignedIn)?;
+        let preference = security_preference::get(&self.0, principal.account_id()).await?;
         Ok(SecuritySettings {
-            allow_user_to_manage_access_keys: account.allow_user_to_manage_access_keys,
+            allow_user_to_manage_access_keys: preference.allow_user_to_manage_access_keys,
+            allow_user_to_manage_mfa_devices: preference.allow_user_to_manage_mfa_devices,
+            login_network_masks: preference.login_network_masks_text(),
+            login_session_hours: preference.login_session_hours,
             can_manage: grants.manage_users,
         })
     }
 
-    async fn set_allow_user_to_manage_access_keys(
+    async fn save_security_settings(
         &self,
         session: &Session,
-        allow: bool,
+        changes: SecuritySettingsChanges,
     ) -> Result<(), ConsoleError> {
         let (account_id, _) = self.managing_users(session).await?;
-        Ok(permissions::set_allow_user_to_manage_access_keys(&self.0, account_id, allow).await?)
+        let changes = PreferenceChanges {
+            allow_user_to_manage_access_keys: changes.allow_user_to_manage_access_keys,
+            allow_user_to_manage_mfa_devices: changes.allow_user_to_manage_mfa_devices,
+            login_network_masks: changes.login_network_masks,
+            login_session_hours: changes.login_session_hours,
+            ..Default::default()
+        };
+        security_preference::update(&self.0, account_id, changes).await?;
+        Ok(())
     }
 
     async fn network_policy(

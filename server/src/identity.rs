@@ -1,5 +1,6 @@
 //! Accounts, sign-in and who is calling. Every rule about them lives here.
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 
 use argon2::password_hash::{
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entities::{account, ram_user};
 use crate::error::DomainError;
+use crate::security_preference;
 use crate::services::Services;
 
 /// The identity behind a console session or a signed call.
@@ -164,6 +166,9 @@ pub async fn create_account(
         password_hash: Set(password_hash),
         access_key_count: Set(0),
         allow_user_to_manage_access_keys: Set(false),
+        allow_user_to_manage_mfa_devices: Set(true),
+        login_network_masks: Set(String::new()),
+        login_session_hours: Set(security_preference::DEFAULT_LOGIN_SESSION_HOURS),
         network_policy: Set(None),
         created_at: Set(svc.clock.now()),
         ..Default::default()
@@ -232,12 +237,14 @@ pub fn parse_ram_logon_name(logon: &str) -> Option<(&str, String)> {
     (!name.is_empty() && !alias.is_empty()).then(|| (name, alias.to_owned()))
 }
 
-/// Checks a sign-in: the owner's e-mail, or a RAM user's logon name, with the password.
-/// Repeated failures for one name are slowed down.
+/// Checks a sign-in: the owner's e-mail, or a RAM user's logon name, with the password, from
+/// `source` (the client's address, when known). Repeated failures for one name are slowed down.
+/// A RAM user signs in only from the networks the account's security preference lists.
 pub async fn sign_in(
     svc: &Services,
     sign_in_name: &str,
     password: &str,
+    source: Option<IpAddr>,
 ) -> Result<Principal, DomainError> {
     let sign_in_name = sign_in_name.trim();
     let throttle_key = sign_in_name.to_ascii_lowercase();
@@ -262,7 +269,23 @@ pub async fn sign_in(
     match candidate {
         Some((principal, _)) if matches => {
             svc.sign_in_throttle.record_success(&throttle_key);
-            if let Principal::RamUser { user_id, .. } = principal {
+            if let Principal::RamUser {
+                account_id,
+                user_id,
+            } = principal
+            {
+                let preference = security_preference::get(svc, account_id).await?;
+                if !preference.allows_sign_in_from(source) {
+                    return Err(DomainError::NoPermission(format!(
+                        "RAM users of this account may sign in only from the networks their \
+                         administrator allows, and {} is not one of them. Sign in from an allowed \
+                         network, or ask an administrator to add this one under RAM > Security \
+                         Settings.",
+                        source.map_or("this address".to_owned(), |ip| ip
+                            .to_canonical()
+                            .to_string())
+                    )));
+                }
                 ram_user::Entity::update_many()
                     .col_expr(
                         ram_user::Column::LastLoginAt,

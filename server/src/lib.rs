@@ -17,6 +17,7 @@ pub mod mfa;
 pub mod network_policy;
 pub mod permissions;
 pub mod ram_users;
+pub mod security_preference;
 pub mod seed;
 pub mod services;
 pub mod verification;

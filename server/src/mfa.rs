@@ -11,6 +11,7 @@ use crate::crypto::{fill_random, Sealed};
 use crate::entities::mfa_device;
 use crate::error::{DomainError, VerificationError};
 use crate::identity::Principal;
+use crate::security_preference;
 use crate::services::Services;
 
 /// Seconds a code lasts (RFC 6238's recommendation, and every authenticator app's default).
@@ -87,6 +88,24 @@ pub async fn is_bound(svc: &Services, principal: Principal) -> Result<bool, Doma
     Ok(device(svc, principal).await?.is_some_and(|d| d.bound))
 }
 
+/// The owner always manages its own device; a RAM user only while the account's security
+/// preference allows it.
+async fn require_self_service(svc: &Services, principal: Principal) -> Result<(), DomainError> {
+    if let Principal::RamUser { account_id, .. } = principal {
+        if !security_preference::get(svc, account_id)
+            .await?
+            .allow_user_to_manage_mfa_devices
+        {
+            return Err(DomainError::NoPermission(
+                "Your administrator does not allow RAM users to bind or unbind their own MFA \
+                 devices (RAM > Security Settings)."
+                    .to_owned(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Starts binding: a new key (replacing an unconfirmed one). `label` names the identity in the
 /// authenticator app. Refused while a device is bound.
 pub async fn start_binding(
@@ -94,6 +113,7 @@ pub async fn start_binding(
     principal: Principal,
     label: &str,
 ) -> Result<Enrollment, DomainError> {
+    require_self_service(svc, principal).await?;
     if let Some(existing) = device(svc, principal).await? {
         if existing.bound {
             return Err(DomainError::conflict(
@@ -143,6 +163,7 @@ pub async fn confirm_binding(
     first: &str,
     second: &str,
 ) -> Result<(), DomainError> {
+    require_self_service(svc, principal).await?;
     let Some(pending) = device(svc, principal).await?.filter(|d| !d.bound) else {
         return Err(VerificationError::MfaNotStarted.into());
     };
@@ -192,6 +213,7 @@ pub async fn verify(svc: &Services, principal: Principal, code: &str) -> Result<
 
 /// Unbinds the device; needs one of its current codes.
 pub async fn unbind(svc: &Services, principal: Principal, code: &str) -> Result<(), DomainError> {
+    require_self_service(svc, principal).await?;
     verify(svc, principal, code).await?;
     mfa_device::Entity::delete_by_id(principal_key(principal))
         .exec(&svc.db)

@@ -230,23 +230,6 @@ pub async fn detach(
     Ok(())
 }
 
-/// The security preference "Allow RAM users to manage their own AccessKey pairs".
-pub async fn set_allow_user_to_manage_access_keys(
-    svc: &Services,
-    account_id: i64,
-    allow: bool,
-) -> Result<(), DomainError> {
-    account::Entity::update_many()
-        .col_expr(
-            account::Column::AllowUserToManageAccessKeys,
-            sea_orm::sea_query::Expr::value(allow),
-        )
-        .filter(account::Column::Id.eq(account_id))
-        .exec(&svc.db)
-        .await?;
-    Ok(())
-}
-
 async fn ensure_user_in_account(
     svc: &Services,
     account_id: i64,

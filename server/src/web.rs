@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use std::net::SocketAddr;
 
-use app::backend::SharedBackend;
+use app::backend::{ClientAddress, SharedBackend};
 use app::error::ConsoleError;
 use app::model::AuditFilter;
 use app::{shell, App};
@@ -39,11 +39,7 @@ pub fn console_router(
     secure_cookies: bool,
     trusted_proxies: Vec<IpNet>,
 ) -> Router {
-    let audit = Arc::new(ConsoleAudit {
-        svc: svc.clone(),
-        trusted_proxies,
-    });
-    let backend: SharedBackend = Arc::new(Console(svc));
+    let backend: SharedBackend = Arc::new(Console(svc.clone()));
     let routes = generate_route_list(App);
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(SESSION_COOKIE)
@@ -59,10 +55,11 @@ pub fn console_router(
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(Extension(backend))
-        .layer(Extension(audit.svc.clone()))
+        .layer(Extension(svc.clone()))
+        .layer(middleware::from_fn_with_state(svc, audit_console_operation))
         .layer(middleware::from_fn_with_state(
-            audit,
-            audit_console_operation,
+            Arc::new(trusted_proxies),
+            resolve_client_address,
         ))
         .layer(session_layer)
         .layer(middleware::from_fn(reject_cross_site_writes))
@@ -137,9 +134,18 @@ async fn export_audit_trail(
     }
 }
 
-struct ConsoleAudit {
-    svc: Arc<Services>,
-    trusted_proxies: Vec<IpNet>,
+/// Works the client's address out once (its peer, or what a trusted proxy forwarded), for the
+/// sign-in rules and the audit trail.
+async fn resolve_client_address(
+    State(trusted_proxies): State<Arc<Vec<IpNet>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = source_address(peer.ip(), request.headers(), &trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(client));
+    }
+    next.run(request).await
 }
 
 /// The most of a server function's request or answer the audit reads.
@@ -149,7 +155,7 @@ const AUDITED_BODY_LIMIT: usize = 64 * 1024;
 /// audit trail: which server function, who, from where, with which safe parameters, and how it
 /// ended. Page loads and other reads are not events.
 async fn audit_console_operation(
-    State(audit): State<Arc<ConsoleAudit>>,
+    State(svc): State<Arc<Services>>,
     session: Session,
     request: Request,
     next: Next,
@@ -166,13 +172,10 @@ async fn audit_console_operation(
         return next.run(request).await;
     };
     let before = session.get::<Principal>(PRINCIPAL).await.ok().flatten();
-    let source_ip =
-        request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(peer)| {
-                source_address(peer.ip(), request.headers(), &audit.trusted_proxies)
-            });
+    let source_ip = request
+        .extensions()
+        .get::<ClientAddress>()
+        .map(|ClientAddress(ip)| *ip);
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -215,9 +218,9 @@ async fn audit_console_operation(
                 .find(|(k, _)| k == "access_key_id")
                 .map(|(_, v)| v.clone())
         });
-        audit.svc.audit.record(NewEvent {
+        svc.audit.record(NewEvent {
             account_id: principal.account_id(),
-            at: audit.svc.clock.now(),
+            at: svc.clock.now(),
             name,
             event_type: EventType::ConsoleOperation,
             service: "console",

@@ -120,14 +120,16 @@ async fn sign_in_checks_the_password_and_slows_down_guessing() {
         identity::create_account(&h.svc, owner_form())
             .await
             .unwrap();
-        let ok = identity::sign_in(&h.svc, "OWNER@example.com ", "correct horse battery").await;
+        let ok =
+            identity::sign_in(&h.svc, "OWNER@example.com ", "correct horse battery", None).await;
         assert!(matches!(ok, Ok(Principal::Owner { .. })), "{}", h.backend);
         for _ in 0..3 {
-            let wrong = identity::sign_in(&h.svc, "owner@example.com", "wrong password").await;
+            let wrong =
+                identity::sign_in(&h.svc, "owner@example.com", "wrong password", None).await;
             assert!(matches!(wrong, Err(DomainError::WrongCredentials)));
         }
         let throttled =
-            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery").await;
+            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery", None).await;
         assert!(
             matches!(throttled, Err(DomainError::SignInThrottled { .. })),
             "{}",
@@ -135,13 +137,13 @@ async fn sign_in_checks_the_password_and_slows_down_guessing() {
         );
         h.clock.advance(chrono::Duration::seconds(2));
         assert!(
-            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery")
+            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery", None)
                 .await
                 .is_ok()
         );
 
         let unknown =
-            identity::sign_in(&h.svc, "nobody@example.com", "correct horse battery").await;
+            identity::sign_in(&h.svc, "nobody@example.com", "correct horse battery", None).await;
         assert!(matches!(unknown, Err(DomainError::WrongCredentials)));
     })
     .await;

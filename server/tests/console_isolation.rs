@@ -184,7 +184,10 @@ async fn one_accounts_session_never_reaches_another_account() {
         );
 
         let (status, _) = owner
-            .call("set_allow_user_to_manage_access_keys", &[("allow", "true")])
+            .call(
+                "save_security_settings",
+                &[("changes[allow_user_to_manage_access_keys]", "true")],
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         let flags = account::Entity::find().all(&h.svc.db).await.unwrap();
@@ -279,8 +282,8 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
             ("send_verification_code", vec![("user", "ci-bot")]),
             ("delete_user", vec![("name", "ci-bot")]),
             (
-                "set_allow_user_to_manage_access_keys",
-                vec![("allow", "true")],
+                "save_security_settings",
+                vec![("changes[allow_user_to_manage_access_keys]", "true")],
             ),
         ] {
             let (status, body) = reader.call(endpoint, &form).await;
@@ -304,9 +307,16 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
             let (status, body) = plain.call(endpoint, &form).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}: {body}");
         }
-        server::permissions::set_allow_user_to_manage_access_keys(&h.svc, acme, true)
-            .await
-            .unwrap();
+        server::security_preference::update(
+            &h.svc,
+            acme,
+            server::security_preference::PreferenceChanges {
+                allow_user_to_manage_access_keys: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         let (status, body) = plain.call("list_access_keys", &[]).await;
         assert_eq!(status, StatusCode::OK, "its own keys, once allowed: {body}");
         let (status, _) = plain.call("list_access_keys", &[("user", "ci-bot")]).await;

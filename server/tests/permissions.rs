@@ -74,9 +74,16 @@ async fn each_policy_grants_what_it_says_and_no_more() {
         );
         assert!(Grants::require(p.may_manage_keys_of(plain), "no").is_err());
 
-        permissions::set_allow_user_to_manage_access_keys(&h.svc, account_id, true)
-            .await
-            .unwrap();
+        server::security_preference::update(
+            &h.svc,
+            account_id,
+            server::security_preference::PreferenceChanges {
+                allow_user_to_manage_access_keys: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         let p = grants(plain).await.unwrap();
         assert!(
             p.may_manage_keys_of(plain) && !p.may_manage_keys_of(admin) && !p.view_users,
@@ -131,7 +138,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         let account_id = h.account("acme").await;
         let user_id = h.user(account_id, "Ops.Admin").await;
         let logon = "Ops.Admin@acme.onaliyun.com";
-        let no_password = identity::sign_in(&h.svc, logon, "anything at all").await;
+        let no_password = identity::sign_in(&h.svc, logon, "anything at all", None).await;
         assert!(
             matches!(no_password, Err(DomainError::WrongCredentials)),
             "no console password, no sign-in"
@@ -145,7 +152,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         )
         .await
         .unwrap();
-        let principal = identity::sign_in(&h.svc, logon, "a long passphrase")
+        let principal = identity::sign_in(&h.svc, logon, "a long passphrase", None)
             .await
             .unwrap();
         assert_eq!(
@@ -163,8 +170,13 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         assert_eq!(user.last_login_at, Some(h.clock.now()));
         assert!(user.password_hash.unwrap().starts_with("$argon2id$"));
 
-        let wrong_alias =
-            identity::sign_in(&h.svc, "Ops.Admin@other.onaliyun.com", "a long passphrase").await;
+        let wrong_alias = identity::sign_in(
+            &h.svc,
+            "Ops.Admin@other.onaliyun.com",
+            "a long passphrase",
+            None,
+        )
+        .await;
         assert!(matches!(wrong_alias, Err(DomainError::WrongCredentials)));
         let short =
             ram_users::set_console_password(&h.svc, account_id, user_id, Some("short".into()))
@@ -180,7 +192,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         ram_users::set_console_password(&h.svc, account_id, user_id, None)
             .await
             .unwrap();
-        let removed = identity::sign_in(&h.svc, logon, "a long passphrase").await;
+        let removed = identity::sign_in(&h.svc, logon, "a long passphrase", None).await;
         assert!(
             matches!(removed, Err(DomainError::WrongCredentials)),
             "removing the password ends console sign-in"
@@ -205,9 +217,10 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
         )
         .await
         .unwrap();
-        let principal = identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase")
-            .await
-            .unwrap();
+        let principal =
+            identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
+                .await
+                .unwrap();
         assert!(
             permissions::grants(&h.svc, principal)
                 .await
@@ -229,14 +242,15 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
             "a session opened before the delete keeps nothing: {grants:?} ({})",
             h.backend
         );
-        let again = identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase").await;
+        let again =
+            identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None).await;
         assert!(
             matches!(again, Err(DomainError::WrongCredentials)),
             "a user in the recycle bin cannot sign in"
         );
 
         ram_users::restore(&h.svc, account_id, admin).await.unwrap();
-        identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase")
+        identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
             .await
             .expect("restored with its password and policies");
         assert!(

@@ -4,20 +4,18 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::backend::answer;
 use crate::error::ConsoleError;
-use crate::model::SecuritySettings;
+use crate::model::{SecuritySettings, SecuritySettingsChanges};
 
 #[server(endpoint = "get_security_settings")]
 pub async fn get_security_settings() -> Result<SecuritySettings, ConsoleError> {
     answer(|backend, session| async move { backend.security_settings(&session).await }).await
 }
 
-/// "Allow RAM users to manage their own AccessKey pairs".
-#[server(endpoint = "set_allow_user_to_manage_access_keys")]
-pub async fn set_allow_user_to_manage_access_keys(allow: bool) -> Result<(), ConsoleError> {
-    answer(|backend, session| async move {
-        backend
-            .set_allow_user_to_manage_access_keys(&session, allow)
-            .await
-    })
+/// Saves the settings given; the others stay as they are.
+#[server(endpoint = "save_security_settings")]
+pub async fn save_security_settings(changes: SecuritySettingsChanges) -> Result<(), ConsoleError> {
+    answer(
+        |backend, session| async move { backend.save_security_settings(&session, changes).await },
+    )
     .await
 }

@@ -27,8 +27,11 @@ pub async fn sign_in(
     password: String,
     mfa_code: Option<String>,
 ) -> Result<(), ConsoleError> {
+    let source = crate::backend::client_address();
     answer(|backend, session| async move {
-        backend.sign_in(&session, email, password, mfa_code).await?;
+        backend
+            .sign_in(&session, email, password, mfa_code, source)
+            .await?;
         leptos_axum::redirect("/");
         Ok(())
     })

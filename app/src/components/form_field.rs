@@ -12,6 +12,7 @@ pub fn FormField(
     /// May be left empty.
     #[prop(optional)]
     optional: bool,
+    #[prop(optional)] disabled: bool,
     /// The value the field starts with.
     #[prop(optional, into)]
     value: String,
@@ -25,9 +26,13 @@ pub fn FormField(
                 id=id
                 name=name
                 type=input_type
-                value=value
+                // The attribute for the server's HTML; the property so that a form re-rendered
+                // with a new value (a save's normalised one) shows it, not what was typed before.
+                value=value.clone()
+                prop:value=value
                 autocomplete=autocomplete
                 required=!optional
+                disabled=disabled
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
             />

@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::security_settings::{get_security_settings, set_allow_user_to_manage_access_keys};
+use crate::api::security_settings::{get_security_settings, SaveSecuritySettings};
+use crate::components::form_field::FormField;
 use crate::components::page_error::PageError;
 use crate::error::ConsoleError;
-use crate::model::SecuritySettings;
+use crate::model::{SecuritySettings, SecuritySettingsChanges};
 
-/// RAM > Security Settings: what RAM users may do for themselves.
+/// RAM > Security Settings: what RAM users may do for themselves, and how they sign in.
 pub struct SecuritySettingsPage;
 
 #[lazy_route]
@@ -25,7 +26,7 @@ impl LazyRoute for SecuritySettingsPage {
 fn SecuritySettingsView() -> impl IntoView {
     let settings: Resource<Result<SecuritySettings, ConsoleError>> =
         Resource::new(|| (), |_| get_security_settings());
-    let save = Action::new(|allow: &bool| set_allow_user_to_manage_access_keys(*allow));
+    let save = ServerAction::<SaveSecuritySettings>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
             settings.refetch();
@@ -38,46 +39,132 @@ fn SecuritySettingsView() -> impl IntoView {
         <Transition fallback=|| view! { <p class="page-loading">"Loading the security settings…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => {
-                        let allowed = settings.allow_user_to_manage_access_keys;
-                        view! {
-                            <section class="settings">
-                                <h2>"RAM User Security Settings"</h2>
-                                <div class="switch-row">
-                                    <input
-                                        type="checkbox"
-                                        role="switch"
-                                        id="allow-user-to-manage-access-keys"
-                                        prop:checked=allowed
-                                        disabled=move || !settings.can_manage || save.pending().get()
-                                        on:change=move |_| { save.dispatch(!allowed); }
-                                    />
-                                    <div>
-                                        <label for="allow-user-to-manage-access-keys">
-                                            "Allow RAM users to manage their own AccessKey pairs"
-                                        </label>
-                                        <p class="field-hint">
-                                            {if allowed {
-                                                "On: every RAM user can create, disable, enable and delete its own AccessKey pairs."
-                                            } else {
-                                                "Off: only the account owner and RAM administrators manage RAM users' AccessKey pairs."
-                                            }}
-                                        </p>
-                                    </div>
-                                </div>
-                                {(!settings.can_manage).then(|| view! {
-                                    <p class="field-hint">"Only the account owner and RAM administrators with full access change this."</p>
-                                })}
-                                <p class="form-error" role="alert">
-                                    {move || save.value().get().and_then(Result::err).map(|e| e.to_string())}
-                                </p>
-                            </section>
-                        }
-                        .into_any()
-                    }
+                    Ok(settings) => view! { <SettingsForm settings save/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn SettingsForm(
+    settings: SecuritySettings,
+    save: ServerAction<SaveSecuritySettings>,
+) -> impl IntoView {
+    let can_manage = settings.can_manage;
+    let error = move || save.value().get().and_then(Result::err);
+    let field_error =
+        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
+    let keys = settings.allow_user_to_manage_access_keys;
+    let mfa = settings.allow_user_to_manage_mfa_devices;
+    view! {
+        <section class="settings">
+            <h2>"RAM User Security Settings"</h2>
+            <SettingSwitch
+                id="allow-user-to-manage-access-keys"
+                label="Allow RAM users to manage their own AccessKey pairs"
+                on=keys
+                on_hint="On: every RAM user can create, disable, enable and delete its own AccessKey pairs."
+                off_hint="Off: only the account owner and RAM administrators manage RAM users' AccessKey pairs."
+                can_manage
+                save
+                change=move || SecuritySettingsChanges {
+                    allow_user_to_manage_access_keys: Some(!keys),
+                    ..Default::default()
+                }
+            />
+            <SettingSwitch
+                id="allow-user-to-manage-mfa-devices"
+                label="Allow RAM users to manage their own MFA devices"
+                on=mfa
+                on_hint="On: every RAM user can bind and unbind its own virtual MFA device."
+                off_hint="Off: RAM users cannot bind or unbind their MFA devices; a bound device keeps working."
+                can_manage
+                save
+                change=move || SecuritySettingsChanges {
+                    allow_user_to_manage_mfa_devices: Some(!mfa),
+                    ..Default::default()
+                }
+            />
+            <h2>"Console Sign-in of RAM Users"</h2>
+            <ActionForm action=save attr:class="settings-form">
+                <FormField
+                    label="Sign-in networks"
+                    id="login-network-masks"
+                    name="changes[login_network_masks]"
+                    hint="Addresses and CIDR blocks separated by semicolons, such as 10.0.0.0/8;203.0.113.7. Empty: RAM users sign in from any network. The account owner and signed API calls are not restricted here."
+                    optional=true
+                    disabled=!can_manage
+                    value=settings.login_network_masks
+                    error=field_error("login_network_masks")
+                />
+                <FormField
+                    label="Session length (hours)"
+                    id="login-session-hours"
+                    name="changes[login_session_hours]"
+                    input_type="number"
+                    hint="How long a RAM user stays signed in, from 1 to 24 hours; new sign-ins get the new length."
+                    disabled=!can_manage
+                    value=settings.login_session_hours.to_string()
+                    error=field_error("login_session_hours")
+                />
+                {can_manage.then(|| view! {
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                            {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                        </button>
+                        <p class="form-status" role="status">
+                            {move || matches!(save.value().get(), Some(Ok(()))).then_some("Saved.")}
+                        </p>
+                    </div>
+                })}
+            </ActionForm>
+            {(!can_manage).then(|| view! {
+                <p class="field-hint">"Only the account owner and RAM administrators with full access change these settings."</p>
+            })}
+            <p class="form-error" role="alert">
+                {move || {
+                    error()
+                        .filter(|e| {
+                            e.for_field("login_network_masks").is_none()
+                                && e.for_field("login_session_hours").is_none()
+                        })
+                        .map(|e| e.to_string())
+                }}
+            </p>
+        </section>
+    }
+}
+
+/// One on/off setting, saved as soon as it is switched.
+#[component]
+fn SettingSwitch(
+    id: &'static str,
+    label: &'static str,
+    on: bool,
+    on_hint: &'static str,
+    off_hint: &'static str,
+    can_manage: bool,
+    save: ServerAction<SaveSecuritySettings>,
+    change: impl Fn() -> SecuritySettingsChanges + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="switch-row">
+            <input
+                type="checkbox"
+                role="switch"
+                id=id
+                prop:checked=on
+                disabled=move || !can_manage || save.pending().get()
+                on:change=move |_| {
+                    save.dispatch(SaveSecuritySettings { changes: change() });
+                }
+            />
+            <div>
+                <label for=id>{label}</label>
+                <p class="field-hint">{if on { on_hint } else { off_hint }}</p>
+            </div>
+        </div>
     }
 }

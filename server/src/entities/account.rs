@@ -11,6 +11,11 @@ pub struct Model {
     pub password_hash: String,
     pub access_key_count: i32,
     pub allow_user_to_manage_access_keys: bool,
+    pub allow_user_to_manage_mfa_devices: bool,
+    /// Networks RAM users may sign in to the console from, `;`-separated; empty: any.
+    pub login_network_masks: String,
+    /// How long a RAM user's console sign-in lasts.
+    pub login_session_hours: i32,
     /// The account-level network access policy (the API's JSON document); `None`: no policy.
     pub network_policy: Option<String>,
     pub created_at: DateTimeUtc,

@@ -14,6 +14,7 @@ use crate::identity;
 use crate::network_policy::{self, NetworkPolicy};
 use crate::permissions::{self, Grants};
 use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use crate::security_preference::{self, PreferenceChanges, SecurityPreference};
 use crate::services::Services;
 
 pub const RAM_VERSION: &str = "2015-05-01";
@@ -233,22 +234,25 @@ impl Call<'_> {
 
     async fn get_security_preference(&self) -> Result<Value, ApiError> {
         self.require(|g| g.view_users).await?;
-        let account = identity::find_account(self.svc, self.account_id())
-            .await?
-            .ok_or_else(ApiError::internal)?;
-        Ok(security_preference_json(
-            account.allow_user_to_manage_access_keys,
-        ))
+        let preference = security_preference::get(self.svc, self.account_id()).await?;
+        Ok(security_preference_json(&preference))
     }
 
+    /// Only the settings the call names change; the answer is the whole preference.
     async fn set_security_preference(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        if let Some(value) = self.param("AllowUserToManageAccessKeys") {
-            let allow = parse_bool("AllowUserToManageAccessKeys", value)?;
-            permissions::set_allow_user_to_manage_access_keys(self.svc, self.account_id(), allow)
-                .await?;
-        }
-        self.get_security_preference().await
+        let flag = |name: &str| self.param(name).map(|v| parse_bool(name, v)).transpose();
+        let changes = PreferenceChanges {
+            allow_user_to_manage_access_keys: flag("AllowUserToManageAccessKeys")?,
+            allow_user_to_manage_mfa_devices: flag("AllowUserToManageMFADevices")?,
+            allow_user_to_change_password: flag("AllowUserToChangePassword")?,
+            allow_user_to_manage_public_keys: flag("AllowUserToManagePublicKeys")?,
+            enable_save_mfa_ticket: flag("EnableSaveMFATicket")?,
+            login_network_masks: self.param("LoginNetworkMasks").map(str::to_owned),
+            login_session_hours: self.param("LoginSessionDuration").map(str::to_owned),
+        };
+        let preference = security_preference::update(self.svc, self.account_id(), changes).await?;
+        Ok(security_preference_json(&preference))
     }
 
     async fn create_access_key(&self) -> Result<Value, ApiError> {
@@ -497,19 +501,23 @@ fn user_json(user: &ram_user::Model) -> Value {
     })
 }
 
-fn security_preference_json(allow_user_to_manage_access_keys: bool) -> Value {
+/// RAM's shape. Settings this server has no counterpart for say what it does: RAM users never
+/// change their own passwords or manage public keys here, and no MFA ticket is saved.
+fn security_preference_json(preference: &SecurityPreference) -> Value {
     json!({
         "SecurityPreference": {
             "AccessKeyPreference": {
-                "AllowUserToManageAccessKeys": allow_user_to_manage_access_keys,
+                "AllowUserToManageAccessKeys": preference.allow_user_to_manage_access_keys,
             },
             "LoginProfilePreference": {
-                "AllowUserToChangePassword": true,
+                "AllowUserToChangePassword": false,
                 "EnableSaveMFATicket": false,
-                "LoginNetworkMasks": "",
-                "LoginSessionDuration": 8,
+                "LoginNetworkMasks": preference.login_network_masks_text(),
+                "LoginSessionDuration": preference.login_session_hours,
             },
-            "MFAPreference": { "AllowUserToManageMFADevices": true },
+            "MFAPreference": {
+                "AllowUserToManageMFADevices": preference.allow_user_to_manage_mfa_devices,
+            },
             "PublicKeyPreference": { "AllowUserToManagePublicKeys": false },
         }
     })
