@@ -307,16 +307,7 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
             let (status, body) = plain.call(endpoint, &form).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}: {body}");
         }
-        server::security_preference::update(
-            &h.svc,
-            acme,
-            server::security_preference::PreferenceChanges {
-                allow_user_to_manage_access_keys: Some(true),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        h.allow_users_to_manage_own_keys(acme).await;
         let (status, body) = plain.call("list_access_keys", &[]).await;
         assert_eq!(status, StatusCode::OK, "its own keys, once allowed: {body}");
         let (status, _) = plain.call("list_access_keys", &[("user", "ci-bot")]).await;

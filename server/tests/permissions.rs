@@ -74,16 +74,7 @@ async fn each_policy_grants_what_it_says_and_no_more() {
         );
         assert!(Grants::require(p.may_manage_keys_of(plain), "no").is_err());
 
-        server::security_preference::update(
-            &h.svc,
-            account_id,
-            server::security_preference::PreferenceChanges {
-                allow_user_to_manage_access_keys: Some(true),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        h.allow_users_to_manage_own_keys(account_id).await;
         let p = grants(plain).await.unwrap();
         assert!(
             p.may_manage_keys_of(plain) && !p.may_manage_keys_of(admin) && !p.view_users,

@@ -4,14 +4,13 @@ mod support;
 
 use std::net::IpAddr;
 
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use server::error::DomainError;
 use server::identity::{self, Principal};
 use server::mfa;
 use server::ram_users;
 use server::security_preference::{self, PreferenceChanges};
-use server::web::SESSION_COOKIE;
-use support::console_client::Caller;
+use support::console_client::{session_cookie, Caller};
 use support::{on_every_database, Harness};
 
 fn ip(text: &str) -> Option<IpAddr> {
@@ -235,18 +234,12 @@ async fn signed_in_for(h: &Harness, logon: &str, password: &str) -> (StatusCode,
     let response = Caller::new(h.svc.clone())
         .send("sign_in", &[("email", logon), ("password", password)])
         .await;
-    let max_age = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(SESSION_COOKIE))
-        .and_then(|cookie| {
-            cookie
-                .split(';')
-                .find_map(|part| part.trim().strip_prefix("Max-Age="))
-                .and_then(|age| age.parse().ok())
-        });
+    let max_age = session_cookie(&response).and_then(|cookie| {
+        cookie
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix("Max-Age="))
+            .and_then(|age| age.parse().ok())
+    });
     (response.status(), max_age)
 }
 

@@ -34,15 +34,9 @@ impl Caller {
         let response = caller
             .send("sign_in", &[("email", logon), ("password", password)])
             .await;
-        let cookie = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(SESSION_COOKIE))
-            .and_then(|v| v.split(';').next())
-            .unwrap_or_else(|| panic!("{logon} signed in: {response:?}"))
-            .to_owned();
+        let cookie = session_cookie(&response)
+            .and_then(|v| v.split(';').next().map(str::to_owned))
+            .unwrap_or_else(|| panic!("{logon} signed in: {response:?}"));
         caller.cookie = Some(cookie);
         caller
     }
@@ -85,6 +79,17 @@ impl Caller {
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
         read(self.send(endpoint, form).await).await
     }
+}
+
+/// The `Set-Cookie` header that starts a console session, attributes and all.
+pub fn session_cookie(response: &axum::response::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(SESSION_COOKIE))
+        .map(str::to_owned)
 }
 
 async fn read(response: axum::response::Response) -> (StatusCode, String) {

@@ -110,6 +110,20 @@ impl Harness {
         )
     }
 
+    /// Turns on "Allow RAM users to manage their own AccessKey pairs" for the account.
+    pub async fn allow_users_to_manage_own_keys(&self, account_id: i64) {
+        server::security_preference::update(
+            &self.svc,
+            account_id,
+            server::security_preference::PreferenceChanges {
+                allow_user_to_manage_access_keys: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update the security preference");
+    }
+
     /// An account owner with a known password; returns its id.
     pub async fn account(&self, alias: &str) -> i64 {
         identity::create_account(
