@@ -25,9 +25,7 @@ pub struct Caller {
 pub async fn authenticate(gateway: &Gateway, request: &ApiRequest) -> Result<Caller, ApiError> {
     let signed = match request.signed() {
         Some(signed) => signed,
-        None if request.header("authorization").is_some() => {
-            return Err(ApiError::incomplete_signature())
-        }
+        None if request.has_authorization() => return Err(ApiError::incomplete_signature()),
         None if request.param("AccessKeyId").is_none() => {
             return Err(ApiError::missing("AccessKeyId"))
         }

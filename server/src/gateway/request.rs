@@ -74,10 +74,15 @@ impl ApiRequest {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Whether the call carries an `Authorization` header (V3), readable or not.
+    pub fn has_authorization(&self) -> bool {
+        self.headers.contains_key(axum::http::header::AUTHORIZATION)
+    }
+
     /// `(action, version)` from the V3 headers or the V1 parameters. A V1 call has no
     /// `Authorization` header, so this needs no second parse of the signature.
     pub fn action_and_version(&self) -> (Option<&str>, Option<&str>) {
-        if self.header("authorization").is_none() {
+        if !self.has_authorization() {
             return (self.param("Action"), self.param("Version"));
         }
         (
@@ -88,10 +93,14 @@ impl ApiRequest {
     }
 
     /// The signature scheme, if the request carries one that parses. `None` with an
-    /// `Authorization` header present means a malformed header.
+    /// `Authorization` header present means a malformed header (bytes outside visible ASCII
+    /// included).
     pub fn signed(&self) -> Option<Signed> {
-        if let Some(authorization) = self.header("authorization") {
-            return V3Authorization::parse(authorization).map(Signed::V3);
+        if self.has_authorization() {
+            return self
+                .header("authorization")
+                .and_then(V3Authorization::parse)
+                .map(Signed::V3);
         }
         Some(Signed::V1 {
             access_key_id: self.param("AccessKeyId")?.to_owned(),
@@ -221,5 +230,25 @@ mod tests {
         assert_eq!(request.method, "POST");
         assert_eq!(request.param("MaxItems"), Some("5"));
         assert_eq!(request.param("Action"), Some("ListUsers"), "the query wins");
+    }
+
+    #[test]
+    fn an_unreadable_authorization_header_is_a_malformed_signature_not_a_v1_call() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            axum::http::header::AUTHORIZATION,
+            axum::http::HeaderValue::from_bytes(b"ACS3-HMAC-SHA256 Credential=\xe9").unwrap(),
+        );
+        headers.insert("x-acs-action", "ListUsers".parse().unwrap());
+        let request = ApiRequest::new(
+            "POST",
+            "/",
+            Some("AccessKeyId=x&Signature=y"),
+            headers,
+            vec![],
+        );
+        assert!(request.has_authorization());
+        assert_eq!(request.signed(), None);
+        assert_eq!(request.action_and_version().0, Some("ListUsers"));
     }
 }
