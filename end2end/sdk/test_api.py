@@ -278,6 +278,13 @@ def test_replayed_nonces_skewed_clocks_and_unknown_actions_are_refused(server):
         raise AssertionError("an unsigned call succeeded")
     except urllib.error.HTTPError as e:
         assert (e.code, json.loads(e.read())["Code"]) == (400, "MissingAccessKeyId")
+    try:
+        urllib.request.urlopen(f"http://{server.endpoint}/v1/users")
+        raise AssertionError("a call to another path succeeded")
+    except urllib.error.HTTPError as e:
+        body = json.loads(e.read())
+        assert (e.code, body["Code"]) == (404, "InvalidApi.NotFound") and "/v1/users" in body["Message"]
+        assert body["RequestId"]
 
 
 def test_no_secret_in_the_database_or_the_log(server, owner):

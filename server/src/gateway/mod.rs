@@ -94,7 +94,21 @@ pub fn api_router(gateway: Arc<Gateway>) -> Router {
         // Like a secret-scanning partner's endpoint: pasted text in, genuine pairs flagged.
         .route("/leak-reports", post(report_leaks))
         .route("/", any(call))
+        .fallback(unknown_path)
         .with_state(gateway)
+}
+
+/// Every API call goes to `/`; anything else says so in the API's own error shape.
+async fn unknown_path(State(gateway): State<Arc<Gateway>>, uri: axum::http::Uri) -> Response {
+    let error = ApiError::new(
+        StatusCode::NOT_FOUND,
+        "InvalidApi.NotFound",
+        format!(
+            "There is no API at {}: API calls go to / (and leak reports to /leak-reports).",
+            uri.path()
+        ),
+    );
+    failure(&gateway, &request_id(), error)
 }
 
 async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
