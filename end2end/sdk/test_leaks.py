@@ -2,6 +2,7 @@
 reported to the leak-report endpoint flags only the pairs whose secret really matches, and a
 flagged key fails every call with the seed's message."""
 import json
+import urllib.error
 import urllib.request
 
 from alibabacloud_ims20190815 import models as ims_models
@@ -41,3 +42,22 @@ def test_a_report_flags_only_genuine_pairs_and_a_flagged_key_fails_with_the_seed
     assert {k.access_key_id for k in keys} == {owner["AccessKeyId"], pasted["AccessKeyId"]}
     # A report with no genuine pair flags nothing.
     assert report(server, f"{owner['AccessKeyId']}:{'a' * 30}")["FlaggedAccessKeyIds"] == []
+
+
+def test_a_long_log_is_searched_to_its_end_and_a_report_past_the_limit_is_refused_plainly(start_server):
+    server = start_server()
+    owner = server.account("logco")
+    client = ims(server, owner)
+    created = client.create_access_key(ims_models.CreateAccessKeyRequest()).body.access_key
+    # 3 MiB of build log with the pair on its last line.
+    log = "step ok: compiled module\n" * (3 * 1024 * 1024 // 25)
+    log += f"AK={created.access_key_id} SK={created.access_key_secret}\n"
+    assert report(server, log)["FlaggedAccessKeyIds"] == [created.access_key_id]
+
+    try:
+        report(server, "x" * (5 * 1024 * 1024))
+        raise AssertionError("a 5 MiB report was accepted")
+    except urllib.error.HTTPError as e:
+        body = json.loads(e.read())
+        assert (e.code, body["Code"]) == (413, "InvalidParameter.Body")
+        assert "at most 4 MiB" in body["Message"] and body["RequestId"]

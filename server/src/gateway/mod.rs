@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,8 @@ use request::Signed;
 
 /// Bodies larger than this are refused before they are read.
 const MAX_BODY_BYTES: usize = 1 << 20;
+/// A pasted log or a scanner's finding may be longer than a call.
+const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
 /// Nonces remembered at most at once (about 15 minutes of 1,000 calls a second).
 const NONCE_CAPACITY: usize = 1_000_000;
 
@@ -118,16 +120,9 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip());
     let (parts, body) = request.into_parts();
-    let body: Bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let body = match read_body(&gateway, &request_id, body, MAX_BODY_BYTES).await {
         Ok(body) => body,
-        Err(_) => {
-            let error = ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "InvalidParameter.Body",
-                "The request body is too large.",
-            );
-            return failure(&gateway, &request_id, error);
-        }
+        Err(refused) => return refused,
     };
     let source_ip =
         peer.map(|peer| request::source_address(peer, &parts.headers, &gateway.trusted_proxies));
@@ -156,11 +151,42 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
     }
 }
 
+/// The whole body, or the API's error when it is over `limit` bytes.
+async fn read_body(
+    gateway: &Gateway,
+    request_id: &str,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        let error = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "InvalidParameter.Body",
+            format!(
+                "The request body is too large: at most {} MiB.",
+                limit >> 20
+            ),
+        );
+        failure(gateway, request_id, error)
+    })
+}
+
 /// Flags every key of this server whose ID and secret both appear in the posted text. Needs no
 /// signature: whoever holds a pair can report it, which is the point, and naming an ID without
 /// its secret flags nothing.
-async fn report_leaks(State(gateway): State<Arc<Gateway>>, body: Bytes) -> Response {
+async fn report_leaks(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
     let request_id = request_id();
+    let body = match read_body(
+        &gateway,
+        &request_id,
+        request.into_body(),
+        MAX_LEAK_REPORT_BYTES,
+    )
+    .await
+    {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let text = String::from_utf8_lossy(&body);
     match leaks::report_text(&gateway.svc, &text).await {
         Ok(flagged) => {
