@@ -34,6 +34,10 @@ pub enum ConsoleError {
     },
     #[error("Something went wrong on the server. Try again; if it keeps happening, tell your administrator (reference {reference}).")]
     Internal { reference: String },
+    /// A request the server could not read (a server function's arguments), which the console's
+    /// own pages never send: a stale page after an upgrade, or a hand-made call.
+    #[error("The server could not read this request ({0}). Reload the page and try again.")]
+    Unreadable(String),
     #[error("The console could not reach the server: {0}")]
     Transport(String),
 }
@@ -62,7 +66,9 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => "NotSignedIn",
             Self::NoPermission(_) => "NoPermission",
-            Self::Invalid { .. } | Self::InvalidEntries(_) => "InvalidParameter",
+            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Unreadable(_) => {
+                "InvalidParameter"
+            }
             Self::Conflict(_) => "Conflict",
             Self::NotFound(_) => "EntityNotExist",
             Self::LimitExceeded(_) => "LimitExceeded",
@@ -79,9 +85,10 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::NoPermission(_) => StatusCode::FORBIDDEN,
-            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Verification { .. } => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Invalid { .. }
+            | Self::InvalidEntries(_)
+            | Self::Verification { .. }
+            | Self::Unreadable(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -118,6 +125,12 @@ impl FromServerFnError for ConsoleError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            // Raised on the server, before any of the console's code runs: the caller's fault.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Self::Unreadable(detail)
+            }
+            other => Self::Transport(other.to_string()),
+        }
     }
 }

@@ -23,6 +23,9 @@ pub struct NewRamUser {
     pub comments: Option<String>,
 }
 
+/// The longest a display name may be, in characters (a logon name is at most 64).
+const MAX_DISPLAY_NAME_CHARS: usize = 128;
+
 /// 1–64 of `A-Z a-z 0-9 . _ -`.
 pub fn validate_user_name(name: &str) -> Result<(), DomainError> {
     if name.is_empty() || name.len() > 64 {
@@ -46,7 +49,7 @@ pub fn validate_user_name(name: &str) -> Result<(), DomainError> {
 }
 
 pub fn validate_display_name(display_name: &str) -> Result<(), DomainError> {
-    if display_name.trim().is_empty() || display_name.chars().count() > 128 {
+    if display_name.trim().is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
         return Err(DomainError::invalid_parameter(
             "InvalidParameter.DisplayName.Length",
             "display_name",
@@ -253,6 +256,11 @@ pub async fn search(
             KeyHolder::RamUser(user) => vec![*user],
             KeyHolder::Account | KeyHolder::Nobody => Vec::new(),
         });
+    }
+    // No name is that long, so nothing can match (and SQLite refuses LIKE patterns past 50,000
+    // bytes with an error, not an empty answer).
+    if query.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Ok(Vec::new());
     }
     // LIKE with the query's own wildcards escaped, on lower-cased names (PostgreSQL's LIKE is
     // case-sensitive, SQLite's is not).

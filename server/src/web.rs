@@ -54,6 +54,7 @@ pub fn console_router(
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn(status_of_console_errors))
         .layer(Extension(backend))
         .layer(Extension(svc.clone()))
         .layer(middleware::from_fn_with_state(svc, audit_console_operation))
@@ -64,6 +65,23 @@ pub fn console_router(
         .layer(session_layer)
         .layer(middleware::from_fn(reject_cross_site_writes))
         .with_state(options)
+}
+
+/// A server function that fails before the console's code runs (its arguments do not parse)
+/// is answered by Leptos with 500 whatever the error; the error itself knows its status.
+async fn status_of_console_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, AUDITED_BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<ConsoleError>(&body) {
+        parts.status = error.http_status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// State-changing requests must come from the console's own pages: a browser says where a request

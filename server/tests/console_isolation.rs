@@ -323,3 +323,29 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_request_the_console_never_sends_is_a_bad_request_not_a_server_fault() {
+    on_every_database(|h| async move {
+        h.account("acme").await;
+        let owner = Caller::signed_in(
+            h.svc.clone(),
+            "owner@acme.example.com",
+            "correct horse battery",
+        )
+        .await;
+        for (endpoint, form) in [
+            (
+                "set_access_key_status",
+                vec![("access_key_id", "LTAI0000"), ("status", "Weird")],
+            ),
+            ("create_user", vec![("form[name]", "no-display-name")]),
+            ("save_network_policy", vec![("active", "maybe")]),
+        ] {
+            let (status, body) = owner.call(endpoint, &form).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}: {body}");
+            assert!(body.contains("Unreadable"), "{endpoint}: {body}");
+        }
+    })
+    .await;
+}

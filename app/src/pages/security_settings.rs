@@ -5,7 +5,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::api::security_settings::{get_security_settings, SaveSecuritySettings};
 use crate::components::form_field::FormField;
 use crate::components::page_error::PageError;
-use crate::error::ConsoleError;
+use crate::error::{ConsoleError, FormErrors};
 use crate::model::{SecuritySettings, SecuritySettingsChanges};
 
 /// RAM > Security Settings: what RAM users may do for themselves, and how they sign in.
@@ -53,9 +53,7 @@ fn SettingsForm(
     save: ServerAction<SaveSecuritySettings>,
 ) -> impl IntoView {
     let can_manage = settings.can_manage;
-    let error = move || save.value().get().and_then(Result::err);
-    let field_error =
-        move |field: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(field)));
+    let errors = FormErrors::new(move || save.value().get().and_then(Result::err));
     let keys = settings.allow_user_to_manage_access_keys;
     let mfa = settings.allow_user_to_manage_mfa_devices;
     view! {
@@ -97,7 +95,7 @@ fn SettingsForm(
                     optional=true
                     disabled=!can_manage
                     value=settings.login_network_masks
-                    error=field_error("login_network_masks")
+                    error=errors.field("login_network_masks")
                 />
                 <FormField
                     label="Session length (hours)"
@@ -107,7 +105,7 @@ fn SettingsForm(
                     hint="How long a RAM user stays signed in, from 1 to 24 hours; new sign-ins get the new length."
                     disabled=!can_manage
                     value=settings.login_session_hours.to_string()
-                    error=field_error("login_session_hours")
+                    error=errors.field("login_session_hours")
                 />
                 {can_manage.then(|| view! {
                     <div class="form-actions">
@@ -123,16 +121,7 @@ fn SettingsForm(
             {(!can_manage).then(|| view! {
                 <p class="field-hint">"Only the account owner and RAM administrators with full access change these settings."</p>
             })}
-            <p class="form-error" role="alert">
-                {move || {
-                    error()
-                        .filter(|e| {
-                            e.for_field("login_network_masks").is_none()
-                                && e.for_field("login_session_hours").is_none()
-                        })
-                        .map(|e| e.to_string())
-                }}
-            </p>
+            <p class="form-error" role="alert">{errors.form()}</p>
         </section>
     }
 }
