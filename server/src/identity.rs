@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entities::{account, ram_user};
 use crate::error::DomainError;
-use crate::security_preference;
+use crate::security_preference::{self, SecurityPreference};
 use crate::services::Services;
 
 /// The identity behind a console session or a signed call.
@@ -239,7 +239,8 @@ pub fn parse_ram_logon_name(logon: &str) -> Option<(&str, String)> {
 
 /// Checks a sign-in: the owner's e-mail, or a RAM user's logon name, with the password, from
 /// `source` (the client's address, when known). Repeated failures for one name are slowed down.
-/// A RAM user signs in only from the networks the account's security preference lists.
+/// A RAM user signs in only from the networks the account's security preference lists; from
+/// anywhere else its password is not even checked, so it cannot be guessed from outside.
 pub async fn sign_in(
     svc: &Services,
     sign_in_name: &str,
@@ -253,7 +254,7 @@ pub async fn sign_in(
         .check(&throttle_key, now)
         .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
     let candidate = match parse_ram_logon_name(sign_in_name) {
-        Some((name, alias)) => ram_user_sign_in(svc, name, &alias).await?,
+        Some((name, alias)) => ram_user_sign_in(svc, name, &alias, source).await?,
         None => account::Entity::find()
             .filter(account::Column::Email.eq(throttle_key.clone()))
             .one(&svc.db)
@@ -269,23 +270,7 @@ pub async fn sign_in(
     match candidate {
         Some((principal, _)) if matches => {
             svc.sign_in_throttle.record_success(&throttle_key);
-            if let Principal::RamUser {
-                account_id,
-                user_id,
-            } = principal
-            {
-                let preference = security_preference::get(svc, account_id).await?;
-                if !preference.allows_sign_in_from(source) {
-                    return Err(DomainError::NoPermission(format!(
-                        "RAM users of this account may sign in only from the networks their \
-                         administrator allows, and {} is not one of them. Sign in from an allowed \
-                         network, or ask an administrator to add this one under RAM > Security \
-                         Settings.",
-                        source.map_or("this address".to_owned(), |ip| ip
-                            .to_canonical()
-                            .to_string())
-                    )));
-                }
+            if let Principal::RamUser { user_id, .. } = principal {
                 ram_user::Entity::update_many()
                     .col_expr(
                         ram_user::Column::LastLoginAt,
@@ -305,10 +290,12 @@ pub async fn sign_in(
 }
 
 /// A RAM user who may sign in to the console (has a console password), with that password's hash.
+/// Refused outright from a network the account does not allow, whoever the user is.
 async fn ram_user_sign_in(
     svc: &Services,
     name: &str,
     alias: &str,
+    source: Option<IpAddr>,
 ) -> Result<Option<(Principal, String)>, DomainError> {
     let Some(account) = account::Entity::find()
         .filter(account::Column::Alias.eq(alias))
@@ -317,6 +304,16 @@ async fn ram_user_sign_in(
     else {
         return Ok(None);
     };
+    if !SecurityPreference::from(&account).allows_sign_in_from(source) {
+        return Err(DomainError::NoPermission(format!(
+            "RAM users of this account may sign in only from the networks their administrator \
+             allows, and {} is not one of them. Sign in from an allowed network, or ask an \
+             administrator to add this one under RAM > Security Settings.",
+            source.map_or("this address".to_owned(), |ip| ip
+                .to_canonical()
+                .to_string())
+        )));
+    }
     let user = ram_user::Entity::find()
         .filter(ram_user::Column::AccountId.eq(account.id))
         .filter(ram_user::Column::Name.eq(name))

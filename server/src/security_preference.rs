@@ -30,8 +30,8 @@ pub struct SecurityPreference {
     pub login_session_hours: i32,
 }
 
-impl SecurityPreference {
-    fn of(account: &account::Model) -> Self {
+impl From<&account::Model> for SecurityPreference {
+    fn from(account: &account::Model) -> Self {
         Self {
             allow_user_to_manage_access_keys: account.allow_user_to_manage_access_keys,
             allow_user_to_manage_mfa_devices: account.allow_user_to_manage_mfa_devices,
@@ -41,7 +41,9 @@ impl SecurityPreference {
             login_session_hours: account.login_session_hours,
         }
     }
+}
 
+impl SecurityPreference {
     /// The masks as the API and the console show them: `10.0.0.0/8;192.168.1.1/32`.
     pub fn login_network_masks_text(&self) -> String {
         join_masks(&self.login_network_masks)
@@ -138,7 +140,7 @@ pub async fn get(svc: &Services, account_id: i64) -> Result<SecurityPreference, 
     account::Entity::find_by_id(account_id)
         .one(&svc.db)
         .await?
-        .map(|account| SecurityPreference::of(&account))
+        .map(|account| SecurityPreference::from(&account))
         .ok_or_else(|| DomainError::Internal(format!("account {account_id} is gone")))
 }
 

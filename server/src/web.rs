@@ -70,8 +70,9 @@ pub fn console_router(
 /// A server function that fails before the console's code runs (its arguments do not parse)
 /// is answered by Leptos with 500 whatever the error; the error itself knows its status.
 async fn status_of_console_errors(request: Request, next: Next) -> Response {
+    let server_function = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !server_function || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();

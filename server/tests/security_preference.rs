@@ -86,9 +86,22 @@ async fn ram_users_sign_in_only_from_the_networks_the_preference_lists() {
             sign_in(dev, "a long passphrase", None).await,
             Err(DomainError::NoPermission(_))
         ));
-        // A wrong password says only that, wherever it comes from.
+        // From outside, no password is checked and no user told apart: a wrong password, or
+        // a user that does not exist, gets the same refusal.
+        for (name, password) in [
+            (dev, "not the passphrase"),
+            ("nobody@acme.onaliyun.com", "a long passphrase"),
+        ] {
+            assert!(
+                matches!(
+                    sign_in(name, password, ip("203.0.113.9")).await,
+                    Err(DomainError::NoPermission(_))
+                ),
+                "{name}"
+            );
+        }
         assert!(matches!(
-            sign_in(dev, "not the passphrase", ip("203.0.113.9")).await,
+            sign_in(dev, "not the passphrase", ip("198.51.100.7")).await,
             Err(DomainError::WrongCredentials)
         ));
         // The owner is not a RAM user: the list does not apply.
