@@ -315,6 +315,9 @@ pub struct AuditEventPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MfaStatus {
     pub bound: bool,
+    /// Why the signed-in identity may not bind or unbind its device, when it may not (a RAM user
+    /// while the account's security settings say no).
+    pub why_not_manageable: Option<String>,
 }
 
 /// A virtual MFA device's key, shown while binding it (and never again).

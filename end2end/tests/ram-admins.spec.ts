@@ -168,7 +168,7 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   await expect(page.getByRole("heading", { name: "No permission" })).toBeVisible();
 });
 
-test("sign-in networks keep a RAM user out until its network is listed; its sign-in lasts the set hours", async ({
+test("sign-in networks keep a RAM user out until its network is listed; its sign-in lasts the set hours; MFA self-service can be turned off", async ({
   page,
 }) => {
   await signIn(page, server);
@@ -202,6 +202,11 @@ test("sign-in networks keep a RAM user out until its network is listed; its sign
   await page.getByLabel("Sign-in networks").fill("198.51.100.0/24;127.0.0.1");
   await page.locator(".settings-form").getByRole("button", { name: "Save" }).click();
   await expect(page.getByLabel("Sign-in networks")).toHaveValue("198.51.100.0/24;127.0.0.1/32");
+  // And RAM users no longer manage their own MFA devices.
+  const mfa = page.getByRole("switch", { name: "Allow RAM users to manage their own MFA devices" });
+  await expect(mfa).toBeChecked();
+  await mfa.click();
+  await expect(page.getByText("Off: RAM users cannot bind or unbind")).toBeVisible();
   await signOut(page);
 
   await signInAs(page, "dev");
@@ -209,4 +214,8 @@ test("sign-in networks keep a RAM user out until its network is listed; its sign
   const lasts = session!.expires - Date.now() / 1000;
   expect(lasts).toBeGreaterThan(2 * 3600 - 120);
   expect(lasts).toBeLessThanOrEqual(2 * 3600 + 5);
+  await open(page, `${server.url}/security/mfa`);
+  await expect(page.getByText("No virtual MFA device is bound.")).toBeVisible();
+  await expect(page.getByText("Your administrator does not allow RAM users to bind or unbind")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Bind Virtual MFA Device" })).toHaveCount(0);
 });

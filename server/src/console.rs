@@ -194,6 +194,8 @@ impl ConsoleBackend for Console {
         let principal = self.principal(session).await?;
         Ok(MfaStatus {
             bound: mfa::is_bound(&self.0, principal).await?,
+            why_not_manageable: (!mfa::may_manage(&self.0, principal).await?)
+                .then(|| mfa::NOT_ALLOWED.to_owned()),
         })
     }
 

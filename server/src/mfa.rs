@@ -88,22 +88,29 @@ pub async fn is_bound(svc: &Services, principal: Principal) -> Result<bool, Doma
     Ok(device(svc, principal).await?.is_some_and(|d| d.bound))
 }
 
-/// The owner always manages its own device; a RAM user only while the account's security
-/// preference allows it.
-async fn require_self_service(svc: &Services, principal: Principal) -> Result<(), DomainError> {
-    if let Principal::RamUser { account_id, .. } = principal {
-        if !security_preference::get(svc, account_id)
-            .await?
-            .allow_user_to_manage_mfa_devices
-        {
-            return Err(DomainError::NoPermission(
-                "Your administrator does not allow RAM users to bind or unbind their own MFA \
-                 devices (RAM > Security Settings)."
-                    .to_owned(),
-            ));
+/// Whether `principal` may bind or unbind its own device: the owner always, a RAM user only
+/// while the account's security preference allows it.
+pub async fn may_manage(svc: &Services, principal: Principal) -> Result<bool, DomainError> {
+    Ok(match principal {
+        Principal::Owner { .. } => true,
+        Principal::RamUser { account_id, .. } => {
+            security_preference::get(svc, account_id)
+                .await?
+                .allow_user_to_manage_mfa_devices
         }
+    })
+}
+
+/// What a RAM user is told when [`may_manage`] says no.
+pub const NOT_ALLOWED: &str = "Your administrator does not allow RAM users to bind or unbind \
+     their own MFA devices (RAM > Security Settings).";
+
+async fn require_self_service(svc: &Services, principal: Principal) -> Result<(), DomainError> {
+    if may_manage(svc, principal).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NoPermission(NOT_ALLOWED.to_owned()))
     }
-    Ok(())
 }
 
 /// Starts binding: a new key (replacing an unconfirmed one). `label` names the identity in the

@@ -212,6 +212,7 @@ async fn ram_users_bind_mfa_devices_only_while_allowed() {
             },
         )
         .await;
+        assert!(!mfa::may_manage(&h.svc, dev).await.unwrap());
         // (An enrollment holds a key, so it has no `Debug`: only the error is looked at.)
         let refused = mfa::start_binding(&h.svc, dev, "dev@acme.onaliyun.com")
             .await

@@ -23,6 +23,9 @@ impl LazyRoute for MfaDevicePage {
     }
 }
 
+const BOUND: &str =
+    "A virtual MFA device is bound. Creating an AccessKey pair and signing in ask for its code.";
+
 #[component]
 fn MfaDevice() -> impl IntoView {
     let status: Resource<Result<MfaStatus, ConsoleError>> =
@@ -33,8 +36,19 @@ fn MfaDevice() -> impl IntoView {
         <Transition fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match status.await {
-                    Ok(MfaStatus { bound: true }) => view! { <Unbind status/> }.into_any(),
-                    Ok(MfaStatus { bound: false }) => view! { <Bind status/> }.into_any(),
+                    Ok(MfaStatus { bound, why_not_manageable: Some(why) }) => view! {
+                        <p class="banner info" role="status">
+                            {if bound {
+                                BOUND
+                            } else {
+                                "No virtual MFA device is bound."
+                            }}
+                        </p>
+                        <p>{why}</p>
+                    }
+                    .into_any(),
+                    Ok(MfaStatus { bound: true, .. }) => view! { <Unbind status/> }.into_any(),
+                    Ok(MfaStatus { bound: false, .. }) => view! { <Bind status/> }.into_any(),
                     Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
@@ -140,7 +154,7 @@ fn Unbind(status: Resource<Result<MfaStatus, ConsoleError>>) -> impl IntoView {
     });
     view! {
         <p class="banner success" role="status">
-            "A virtual MFA device is bound. Creating an AccessKey pair and signing in ask for its code."
+            {BOUND}
         </p>
         <form on:submit=move |ev| {
             ev.prevent_default();
