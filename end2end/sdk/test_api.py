@@ -232,6 +232,9 @@ def test_the_security_preference_keeps_what_is_set_and_refuses_what_it_cannot_do
         assert failure(lambda: client.set_security_preference(ram_models.SetSecurityPreferenceRequest(**bad))) == (
             code, 400), bad
     assert client.get_security_preference().body.security_preference.to_map() == pref.to_map()
+    # An empty list lifts the restriction.
+    client.set_security_preference(ram_models.SetSecurityPreferenceRequest(login_network_masks=""))
+    assert client.get_security_preference().body.security_preference.login_profile_preference.login_network_masks == ""
 
 
 def signed_v1(server, key: dict, params: dict, timestamp: str = None, nonce: str = None) -> tuple:

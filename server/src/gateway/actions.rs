@@ -248,7 +248,8 @@ impl Call<'_> {
             allow_user_to_change_password: flag("AllowUserToChangePassword")?,
             allow_user_to_manage_public_keys: flag("AllowUserToManagePublicKeys")?,
             enable_save_mfa_ticket: flag("EnableSaveMFATicket")?,
-            login_network_masks: self.param("LoginNetworkMasks").map(str::to_owned),
+            // Empty is a value here: it lifts the restriction.
+            login_network_masks: self.request.param("LoginNetworkMasks").map(str::to_owned),
             login_session_hours: self.param("LoginSessionDuration").map(str::to_owned),
         };
         let preference = security_preference::update(self.svc, self.account_id(), changes).await?;
