@@ -18,6 +18,7 @@ use crate::crypto::Sealed;
 use crate::entities::access_key::{self, Status};
 use crate::entities::{account, ram_user, retired_access_key_id};
 use crate::error::DomainError;
+use crate::gateway::signature::SignatureKey;
 use crate::key_cache::SigningKey;
 use crate::network_policy::{self, NetworkPolicy};
 use crate::services::Services;
@@ -546,18 +547,22 @@ pub async fn signing_key(
         .one(&svc.db)
         .await?;
     let signing = match key {
-        Some(key) => Some(Arc::new(SigningKey {
-            secret: reveal_secret(svc, &key)?,
-            active: key.status == Status::Active,
-            leaked: key.leaked_at.is_some(),
-            network_policy: {
-                let own = NetworkPolicy::from_stored(key.network_policy.as_deref());
-                let account = network_policy::account_policy_of(svc, key.account_id).await?;
-                network_policy::applicable(&own, &account).map(|(level, p)| (level, p.clone()))
-            },
-            account_id: key.account_id,
-            user_id: key.user_id,
-            access_key_id: key.access_key_id,
+        Some(key) => Some(Arc::new({
+            let secret = reveal_secret(svc, &key)?;
+            SigningKey {
+                signature_key: SignatureKey::new(&secret),
+                secret,
+                active: key.status == Status::Active,
+                leaked: key.leaked_at.is_some(),
+                network_policy: {
+                    let own = NetworkPolicy::from_stored(key.network_policy.as_deref());
+                    let account = network_policy::account_policy_of(svc, key.account_id).await?;
+                    network_policy::applicable(&own, &account).map(|(level, p)| (level, p.clone()))
+                },
+                account_id: key.account_id,
+                user_id: key.user_id,
+                access_key_id: key.access_key_id,
+            }
         })),
         None => None,
     };

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
 };
-use tokio::sync::{mpsc, Mutex, Notify};
+use tokio::sync::{Mutex, Notify};
 use tokio::time::MissedTickBehavior;
 
 use crate::entities::{account, audit_event, ram_user};
@@ -277,31 +276,25 @@ fn insert_sql(rows: usize, numbered: bool) -> String {
 
 /// The queue between requests and the writer.
 pub struct AuditTrail {
-    queue: mpsc::UnboundedSender<NewEvent>,
-    /// Events recorded and not yet taken by a flush.
-    queued: AtomicUsize,
+    /// Events recorded and not yet taken by a flush. A plain locked vector: a push is a few
+    /// nanoseconds, and a flush takes them all at once by swapping in an empty one.
+    queue: std::sync::Mutex<Vec<NewEvent>>,
     /// Wakes the writer early when a batch's worth is waiting.
     batch_waiting: Notify,
     writer: Mutex<Writer>,
 }
 
 struct Writer {
-    incoming: mpsc::UnboundedReceiver<NewEvent>,
     /// Events the database refused, tried again with the next flush.
     retry: Vec<NewEvent>,
 }
 
 impl Default for AuditTrail {
     fn default() -> Self {
-        let (queue, incoming) = mpsc::unbounded_channel();
         Self {
-            queue,
-            queued: AtomicUsize::new(0),
+            queue: std::sync::Mutex::new(Vec::new()),
             batch_waiting: Notify::new(),
-            writer: Mutex::new(Writer {
-                incoming,
-                retry: Vec::new(),
-            }),
+            writer: Mutex::new(Writer { retry: Vec::new() }),
         }
     }
 }
@@ -315,28 +308,41 @@ impl AuditTrail {
     /// Rows kept for another try when the database is down, at most.
     const RETRY_LIMIT: usize = 100_000;
 
-    /// Queues an event; never waits.
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<NewEvent>> {
+        // A panic while pushing leaves a vector that is still whole.
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues an event; never waits for the database.
     pub fn record(&self, event: NewEvent) {
-        // Counted before it is queued, so a flush never takes more than the count says.
-        if self.queued.fetch_add(1, Ordering::Relaxed) + 1 == Self::WRITE_AT {
+        let queued = {
+            let mut queue = self.queue();
+            queue.push(event);
+            queue.len()
+        };
+        if queued == Self::WRITE_AT {
             self.batch_waiting.notify_one();
         }
-        // Only fails once the receiver is gone, when the server is shutting down.
-        let _ = self.queue.send(event);
     }
 
     /// Writes everything queued so far; returns how many events were written. When it returns,
     /// every event recorded before the call is in the database (or kept for a retry).
     pub async fn flush(&self, db: &DatabaseConnection) -> usize {
         let mut writer = self.writer.lock().await;
+        let queued = {
+            let mut queue = self.queue();
+            // The next batch will likely be as large: room for it, instead of growing again.
+            let room = queue.len();
+            std::mem::replace(&mut *queue, Vec::with_capacity(room))
+        };
         let mut events = std::mem::take(&mut writer.retry);
-        events.reserve(writer.incoming.len());
-        let retried = events.len();
-        while let Ok(event) = writer.incoming.try_recv() {
-            events.push(event);
+        if events.is_empty() {
+            events = queued;
+        } else {
+            events.extend(queued);
         }
-        self.queued
-            .fetch_sub(events.len() - retried, Ordering::Relaxed);
         if events.is_empty() {
             return 0;
         }

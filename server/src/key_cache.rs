@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use dashmap::DashMap;
 use zeroize::Zeroizing;
 
+use crate::gateway::signature::SignatureKey;
 use crate::network_policy::{NetworkPolicy, PolicyLevel};
 
 /// What verifying a signature and authorising a call need to know about a key.
@@ -22,6 +23,8 @@ pub struct SigningKey {
     /// The network access policy its calls are held to (its own or the account's), if any.
     pub network_policy: Option<(PolicyLevel, NetworkPolicy)>,
     pub secret: Zeroizing<String>,
+    /// The secret ready to check signatures with.
+    pub signature_key: SignatureKey,
 }
 
 /// `None` remembers that an ID is unknown (or recycled), so a flood of bad IDs stays off the
@@ -77,6 +80,7 @@ mod tests {
             leaked: false,
             network_policy: None,
             secret: Zeroizing::new("s".into()),
+            signature_key: SignatureKey::new("s"),
         }))
     }
 

@@ -49,9 +49,9 @@ fn verifies(request: &ApiRequest, secret: &str) -> bool {
         Signed::V3(auth) => {
             let body_hash = sha256_hex(&request.body);
             let string_to_sign = request.v3_string_to_sign(&auth, &body_hash);
-            verify_v3(secret, &string_to_sign, &auth.signature)
+            verify_v3(secret, &string_to_sign, auth.signature)
         }
-        Signed::V1 { signature, .. } => verify_v1(secret, &request.v1_string_to_sign(), &signature),
+        Signed::V1 { signature, .. } => verify_v1(secret, &request.v1_string_to_sign(), signature),
     }
 }
 
@@ -155,18 +155,21 @@ async fn captured_requests_authenticate_once_and_only_while_fresh() {
         );
         let gateway = Arc::new(Gateway::new(h.svc.clone()));
         for request in captures() {
-            let caller = authenticate(&gateway, &request)
+            let caller = authenticate(&gateway, &request, h.clock.now())
                 .await
                 .unwrap_or_else(|e| panic!("{e} for {request:?}"));
             assert_eq!(caller.key.access_key_id, "testid");
-            let replay = authenticate(&gateway, &request).await.err().unwrap();
+            let replay = authenticate(&gateway, &request, h.clock.now())
+                .await
+                .err()
+                .unwrap();
             assert_eq!(replay.code, "SignatureNonceUsed");
         }
 
         // Another instance remembers none of these nonces in memory; on a shared PostgreSQL
         // database it still refuses the replays (a SQLite database has a single instance).
         let other_instance = Arc::new(Gateway::new(h.svc.clone()));
-        let elsewhere = authenticate(&other_instance, &captures()[0]).await;
+        let elsewhere = authenticate(&other_instance, &captures()[0], h.clock.now()).await;
         if h.backend == "postgres" {
             assert_eq!(elsewhere.err().unwrap().code, "SignatureNonceUsed");
         } else {
@@ -175,7 +178,10 @@ async fn captured_requests_authenticate_once_and_only_while_fresh() {
 
         let fresh = Arc::new(Gateway::new(h.svc.clone()));
         h.clock.advance(Duration::minutes(20));
-        let stale = authenticate(&fresh, &captures()[0]).await.err().unwrap();
+        let stale = authenticate(&fresh, &captures()[0], h.clock.now())
+            .await
+            .err()
+            .unwrap();
         assert_eq!(
             (stale.code.as_ref(), stale.status.as_u16()),
             ("InvalidTimeStamp.Expired", 400)
@@ -244,7 +250,7 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     let key = access_keys::create(&one, owner).await.unwrap();
     let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());
     let gateway = Arc::new(Gateway::new(one.clone()));
-    authenticate(&gateway, &list_users_signed(&id, &secret))
+    authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .expect("works, and is cached now");
 
@@ -254,7 +260,7 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
         .unwrap();
     tokio::time::sleep(server::key_cache::KeyCache::TTL + std::time::Duration::from_millis(50))
         .await;
-    let refused = authenticate(&gateway, &list_users_signed(&id, &secret))
+    let refused = authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .err()
         .unwrap();
@@ -264,11 +270,11 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     access_keys::set_status(&one, owner, &id, Status::Active)
         .await
         .unwrap();
-    authenticate(&gateway, &list_users_signed(&id, &secret))
+    authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .expect("enabled again");
     access_keys::delete(&one, owner, &id).await.unwrap();
-    let refused = authenticate(&gateway, &list_users_signed(&id, &secret))
+    let refused = authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .err()
         .unwrap();

@@ -19,9 +19,10 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::Router;
+use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde_json::{json, Value};
 
@@ -110,11 +111,12 @@ async fn unknown_path(State(gateway): State<Arc<Gateway>>, uri: axum::http::Uri)
             uri.path()
         ),
     );
-    failure(&gateway, &request_id(), error)
+    failure(&gateway, &request_id(), &error)
 }
 
 async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
     let request_id = request_id();
+    let now = gateway.svc.clock.now();
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -134,20 +136,34 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         body.to_vec(),
     );
     request.source_ip = source_ip;
-    let (caller, outcome) = match auth::authenticate(&gateway, &request).await {
+    let (caller, outcome) = match auth::authenticate(&gateway, &request, now).await {
         Ok(caller) => {
-            let outcome = serve(&gateway, &caller, &request).await;
+            let outcome = serve(&gateway, &caller, &request, now).await;
             (Some(caller), outcome)
         }
         Err(error) => (None, Err(error)),
     };
-    audit_call(&gateway, &request, caller.as_ref(), &request_id, &outcome).await;
-    match outcome {
-        Ok(mut data) => {
-            data["RequestId"] = json!(request_id);
-            json_response(StatusCode::OK, &data)
-        }
+    let response = match &outcome {
+        Ok(data) => json_response(StatusCode::OK, &WithRequestId(data, &request_id)),
         Err(error) => failure(&gateway, &request_id, error),
+    };
+    audit_call(&gateway, request, caller, request_id, now, outcome).await;
+    response
+}
+
+/// A call's data with its `RequestId` beside the action's own fields.
+struct WithRequestId<'a>(&'a Value, &'a str);
+
+impl serde::Serialize for WithRequestId<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.0.as_object();
+        let mut map = serializer.serialize_map(fields.map(|f| f.len() + 1))?;
+        for (name, value) in fields.into_iter().flatten() {
+            map.serialize_entry(name, value)?;
+        }
+        map.serialize_entry("RequestId", self.1)?;
+        map.end()
     }
 }
 
@@ -167,7 +183,7 @@ async fn read_body(
                 limit >> 20
             ),
         );
-        failure(gateway, request_id, error)
+        failure(gateway, request_id, &error)
     })
 }
 
@@ -210,7 +226,7 @@ async fn report_leaks(State(gateway): State<Arc<Gateway>>, request: Request) -> 
         }
         Err(error) => {
             tracing::error!("a leak report failed: {error}");
-            failure(&gateway, &request_id, ApiError::internal())
+            failure(&gateway, &request_id, &ApiError::internal())
         }
     }
 }
@@ -220,6 +236,7 @@ async fn serve(
     gateway: &Gateway,
     caller: &Caller,
     request: &ApiRequest,
+    now: DateTime<Utc>,
 ) -> Result<Value, ApiError> {
     let (action, version) = request.action_and_version();
     let action = action.ok_or_else(|| ApiError::missing("Action"))?;
@@ -228,7 +245,7 @@ async fn serve(
     gateway.last_used.record(
         &caller.key.access_key_id,
         KeyUse {
-            at: gateway.svc.clock.now(),
+            at: now,
             service,
             ip: request.source_ip,
         },
@@ -237,23 +254,25 @@ async fn serve(
 }
 
 /// Hands the call to the audit trail: successes, denials and failures alike, for the account of
-/// the key it was signed with. A call naming no key of this server belongs to no account.
+/// the key it was signed with. A call naming no key of this server belongs to no account. Takes
+/// the answered call whole: its parameters move into the event instead of being copied.
 async fn audit_call(
     gateway: &Gateway,
-    request: &ApiRequest,
-    caller: Option<&Caller>,
-    request_id: &str,
-    outcome: &Result<Value, ApiError>,
+    request: ApiRequest,
+    caller: Option<Caller>,
+    request_id: String,
+    at: DateTime<Utc>,
+    outcome: Result<Value, ApiError>,
 ) {
     let key = match caller {
-        Some(caller) => Some(caller.key.clone()),
+        Some(caller) => Some(caller.key),
         None => {
             let presented = match request.signed() {
                 Some(Signed::V3(authorization)) => authorization.access_key_id,
                 Some(Signed::V1 { access_key_id, .. }) => access_key_id,
                 None => return,
             };
-            access_keys::signing_key(&gateway.svc, &presented)
+            access_keys::signing_key(&gateway.svc, presented)
                 .await
                 .ok()
                 .flatten()
@@ -261,35 +280,42 @@ async fn audit_call(
     };
     let Some(key) = key else { return };
     let (action, version) = request.action_and_version();
-    let referenced = match outcome {
+    let name = action.unwrap_or("Unknown").to_owned();
+    let service = if version == Some(actions::IMS_VERSION) {
+        "ims"
+    } else {
+        "ram"
+    };
+    let referenced = match &outcome {
         Ok(data) => data["AccessKey"]["AccessKeyId"].as_str().map(str::to_owned),
         Err(_) => None,
     }
     .or_else(|| request.param("UserAccessKeyId").map(str::to_owned));
+    let user_agent = request
+        .header(header::USER_AGENT)
+        .unwrap_or_default()
+        .to_owned();
+    let ApiRequest {
+        query,
+        form,
+        source_ip,
+        ..
+    } = request;
     gateway.svc.audit.record(NewEvent {
         account_id: key.account_id,
-        at: gateway.svc.clock.now(),
-        name: action.unwrap_or("Unknown").to_owned(),
+        at,
+        name,
         event_type: EventType::ApiCall,
-        service: if version == Some(actions::IMS_VERSION) {
-            "ims"
-        } else {
-            "ram"
-        },
-        request_id: request_id.to_owned(),
-        source_ip: request.source_ip,
-        user_agent: request.header("user-agent").unwrap_or_default().to_owned(),
-        parameters: request
-            .query
-            .iter()
-            .chain(&request.form)
+        service,
+        request_id,
+        source_ip,
+        user_agent,
+        parameters: query
+            .into_iter()
+            .chain(form)
             .filter(|(name, _)| !matches!(name.as_str(), "Action" | "Version"))
-            .cloned()
             .collect(),
-        error: outcome
-            .as_ref()
-            .err()
-            .map(|e| (e.code.to_string(), e.message.clone())),
+        error: outcome.err().map(|e| (e.code.into_owned(), e.message)),
         user_id: key.user_id,
         access_key_id: Some(key.access_key_id.clone()),
         referenced_access_key_id: referenced,
@@ -304,7 +330,7 @@ fn request_id() -> String {
         .to_owned()
 }
 
-fn failure(gateway: &Gateway, request_id: &str, error: ApiError) -> Response {
+fn failure(gateway: &Gateway, request_id: &str, error: &ApiError) -> Response {
     let body = json!({
         "RequestId": request_id,
         "HostId": gateway.host_id,
@@ -315,10 +341,12 @@ fn failure(gateway: &Gateway, request_id: &str, error: ApiError) -> Response {
     json_response(error.status, &body)
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    // `to_vec` writes straight to a buffer; `to_string` goes through `Display`'s formatter.
-    let json = serde_json::to_vec(body).expect("a JSON value serialises");
-    let mut response = (status, json).into_response();
+fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    // Straight into one buffer of about the usual answer's size.
+    let mut json = Vec::with_capacity(256);
+    serde_json::to_writer(&mut json, body).expect("a JSON value serialises");
+    let mut response = Response::new(Body::from(json));
+    *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=utf-8"),

@@ -1,6 +1,7 @@
 //! Replay protection: a signature nonce is accepted once per AccessKey within the timestamp
 //! window. A request older than the window fails its timestamp check anyway, so a nonce need not
 //! be remembered longer than that: memory stays bounded by the request rate.
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -14,8 +15,10 @@ use crate::error::DomainError;
 use crate::services::Services;
 
 pub struct NonceStore {
-    /// [`entry_key`] of `(AccessKey ID, nonce)` → when it was first seen.
-    seen: DashMap<[u8; 16], Instant>,
+    /// [`Self::entry_key`] of `(AccessKey ID, nonce)` → when it was first seen.
+    seen: DashMap<u128, Instant, BuildHasherDefault<RandomBits>>,
+    /// Mixed into every entry key, so nobody outside can choose nonces whose keys collide.
+    salt: [u8; 16],
     /// How many entries `seen` holds: `DashMap::len` locks every shard, on every call.
     live: AtomicUsize,
     window: Duration,
@@ -33,7 +36,8 @@ pub enum Nonce {
 impl NonceStore {
     pub fn new(window: Duration, capacity: usize) -> Self {
         Self {
-            seen: DashMap::new(),
+            seen: DashMap::default(),
+            salt: rand::random(),
             live: AtomicUsize::new(0),
             window,
             capacity,
@@ -51,7 +55,7 @@ impl NonceStore {
         let now = Instant::now();
         let mut fresh = false;
         self.seen
-            .entry(entry_key(access_key_id, nonce))
+            .entry(self.entry_key(access_key_id, nonce))
             .and_modify(|first_seen| {
                 if now.duration_since(*first_seen) >= self.window {
                     *first_seen = now;
@@ -70,6 +74,19 @@ impl NonceStore {
         }
     }
 
+    /// A fixed-size key for `(AccessKey ID, nonce)`: no allocation per call, and cheap to move
+    /// when the map grows. 128 bits of salted SHA-256 make a collision (a fresh nonce taken for a
+    /// used one) practically impossible, even for a caller choosing nonces on purpose.
+    fn entry_key(&self, access_key_id: &str, nonce: &str) -> u128 {
+        let digest = Sha256::new()
+            .chain_update(self.salt)
+            .chain_update(access_key_id)
+            .chain_update([0])
+            .chain_update(nonce)
+            .finalize();
+        u128::from_le_bytes(digest[..16].try_into().expect("SHA-256 is 32 bytes"))
+    }
+
     /// Drops what has aged out of the window; also run now and then in the background.
     pub fn forget_expired(&self) {
         let window = self.window;
@@ -83,16 +100,28 @@ impl NonceStore {
     }
 }
 
-/// A fixed-size key for `(AccessKey ID, nonce)`: no allocation per call, and cheap to move when
-/// the map grows. 128 bits of SHA-256 make a collision (a fresh nonce taken for a used one)
-/// practically impossible, even for a caller choosing nonces on purpose.
-fn entry_key(access_key_id: &str, nonce: &str) -> [u8; 16] {
-    let digest = Sha256::new()
-        .chain_update(access_key_id)
-        .chain_update([0])
-        .chain_update(nonce)
-        .finalize();
-    digest[..16].try_into().expect("SHA-256 is 32 bytes")
+/// The map's hash of an entry key: its own bits, already uniformly random (salted SHA-256), so
+/// hashing them again would only cost time.
+#[derive(Default)]
+struct RandomBits(u64);
+
+impl Hasher for RandomBits {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u128` keys come here (below); stay correct for anything else all the same.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 ^= key as u64;
+    }
 }
 
 /// Across instances sharing a PostgreSQL database: records the nonce there too; `false` if another

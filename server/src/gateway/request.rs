@@ -3,20 +3,29 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
+use axum::http::header::{self, AsHeaderName, HeaderName};
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 
 use super::signature::{self, V3Authorization, V3Request};
 
-/// How the caller signed.
+/// How the caller signed; borrows from the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Signed {
-    V3(V3Authorization),
+pub enum Signed<'a> {
+    V3(V3Authorization<'a>),
     V1 {
-        access_key_id: String,
-        signature: String,
+        access_key_id: &'a str,
+        signature: &'a str,
     },
 }
+
+/// Headers every call reads, named once: a look-up by `&str` parses and checks the name each
+/// time.
+pub static X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+pub static X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+pub static X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+pub static X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+pub static X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
 
 #[derive(Clone, Debug)]
 pub struct ApiRequest {
@@ -47,7 +56,7 @@ impl ApiRequest {
                 .collect::<Vec<_>>()
         };
         let is_form = headers
-            .get(axum::http::header::CONTENT_TYPE)
+            .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         Self {
@@ -70,13 +79,13 @@ impl ApiRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: impl AsHeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// Whether the call carries an `Authorization` header (V3), readable or not.
     pub fn has_authorization(&self) -> bool {
-        self.headers.contains_key(axum::http::header::AUTHORIZATION)
+        self.headers.contains_key(header::AUTHORIZATION)
     }
 
     /// `(action, version)` from the V3 headers or the V1 parameters. A V1 call has no
@@ -86,8 +95,8 @@ impl ApiRequest {
             return (self.param("Action"), self.param("Version"));
         }
         (
-            self.header("x-acs-action").or_else(|| self.param("Action")),
-            self.header("x-acs-version")
+            self.header(&X_ACS_ACTION).or_else(|| self.param("Action")),
+            self.header(&X_ACS_VERSION)
                 .or_else(|| self.param("Version")),
         )
     }
@@ -95,16 +104,16 @@ impl ApiRequest {
     /// The signature scheme, if the request carries one that parses. `None` with an
     /// `Authorization` header present means a malformed header (bytes outside visible ASCII
     /// included).
-    pub fn signed(&self) -> Option<Signed> {
+    pub fn signed(&self) -> Option<Signed<'_>> {
         if self.has_authorization() {
             return self
-                .header("authorization")
+                .header(header::AUTHORIZATION)
                 .and_then(V3Authorization::parse)
                 .map(Signed::V3);
         }
         Some(Signed::V1 {
-            access_key_id: self.param("AccessKeyId")?.to_owned(),
-            signature: self.param("Signature")?.to_owned(),
+            access_key_id: self.param("AccessKeyId")?,
+            signature: self.param("Signature")?,
         })
     }
 
@@ -115,20 +124,24 @@ impl ApiRequest {
         authorization: &V3Authorization,
         hashed_payload: &str,
     ) -> String {
-        let signed_headers: Vec<(&str, Cow<str>)> = authorization
+        // One pass over the headers: several values of one name are joined with commas, a
+        // listed header that is absent counts as empty.
+        let mut signed: Vec<(&str, Option<Cow<str>>)> = authorization
             .signed_header_names()
-            .map(|name| {
-                let mut values = self
-                    .headers
-                    .get_all(name)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok());
-                let mut value = Cow::Borrowed(values.next().unwrap_or_default());
-                for more in values {
-                    value.to_mut().extend([",", more]);
+            .map(|name| (name, None))
+            .collect();
+        for (name, value) in &self.headers {
+            let Ok(value) = value.to_str() else { continue };
+            for (_, joined) in signed.iter_mut().filter(|(n, _)| *n == name.as_str()) {
+                match joined {
+                    None => *joined = Some(Cow::Borrowed(value)),
+                    Some(joined) => joined.to_mut().extend([",", value]),
                 }
-                (name, value)
-            })
+            }
+        }
+        let signed_headers: Vec<(&str, Cow<str>)> = signed
+            .into_iter()
+            .map(|(name, value)| (name, value.unwrap_or_default()))
             .collect();
         V3Request {
             method: &self.method,
@@ -217,7 +230,7 @@ mod tests {
     fn form_bodies_count_as_parameters() {
         let mut headers = HeaderMap::new();
         headers.insert(
-            axum::http::header::CONTENT_TYPE,
+            header::CONTENT_TYPE,
             "application/x-www-form-urlencoded".parse().unwrap(),
         );
         let request = ApiRequest::new(
@@ -236,7 +249,7 @@ mod tests {
     fn an_unreadable_authorization_header_is_a_malformed_signature_not_a_v1_call() {
         let mut headers = HeaderMap::new();
         headers.insert(
-            axum::http::header::AUTHORIZATION,
+            header::AUTHORIZATION,
             axum::http::HeaderValue::from_bytes(b"ACS3-HMAC-SHA256 Credential=\xe9").unwrap(),
         );
         headers.insert("x-acs-action", "ListUsers".parse().unwrap());

@@ -9,6 +9,7 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
@@ -23,20 +24,52 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
-/// `k=v` pairs, names and values percent-encoded, sorted by encoded name, joined with `&`.
-pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut encoded: Vec<(String, String)> = params
-        .into_iter()
-        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
-        .collect();
-    encoded.sort();
-    let mut query = String::new();
-    for (i, (k, v)) in encoded.iter().enumerate() {
-        if i > 0 {
-            query.push('&');
-        }
-        query.extend([k.as_str(), "=", v.as_str()]);
+/// Percent-encoded, borrowed when nothing needs encoding (the usual case for names and IDs).
+fn encoded(text: &str) -> Cow<'_, str> {
+    utf8_percent_encode(text, UNRESERVED).into()
+}
+
+/// Where a canonical request is written: a `String` to read (tests, the published vector), or
+/// straight into SHA-256 on every call, so it is never built in memory there.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
     }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, text: &str) {
+        self.update(text.as_bytes());
+    }
+}
+
+/// `k=v` pairs, names and values percent-encoded, sorted by encoded name, joined with `&`.
+fn write_canonical_query<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    out: &mut impl Sink,
+) {
+    let mut pairs: Vec<(Cow<str>, Cow<str>)> = params
+        .into_iter()
+        .map(|(k, v)| (encoded(k), encoded(v)))
+        .collect();
+    pairs.sort_unstable();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.put("&");
+        }
+        out.put(k);
+        out.put("=");
+        out.put(v);
+    }
+}
+
+pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut query = String::new();
+    write_canonical_query(params, &mut query);
     query
 }
 
@@ -44,27 +77,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     lower_hex(&Sha256::digest(bytes))
 }
 
-/// `hex::encode` goes through a char iterator; the table lookup is several times faster, and
-/// every signed call hashes three times.
+/// `hex::encode` goes through a char iterator; the table lookup is several times faster.
 fn lower_hex(bytes: &[u8]) -> String {
     let mut out = vec![0; bytes.len() * 2];
     hex::encode_to_slice(bytes, &mut out).expect("twice the length");
     String::from_utf8(out).expect("hex digits are ASCII")
 }
 
-/// The V3 `Authorization` header, parsed.
+/// The V3 `Authorization` header, parsed; borrows from the header.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct V3Authorization {
-    pub access_key_id: String,
+pub struct V3Authorization<'a> {
+    pub access_key_id: &'a str,
     /// Lower-case header names, `;`-separated as the client listed them: see
     /// [`Self::signed_header_names`].
-    pub signed_headers: String,
-    pub signature: String,
+    pub signed_headers: Cow<'a, str>,
+    pub signature: &'a str,
 }
 
-impl V3Authorization {
+impl<'a> V3Authorization<'a> {
     /// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>`; `None` if malformed.
-    pub fn parse(header: &str) -> Option<Self> {
+    pub fn parse(header: &'a str) -> Option<Self> {
         let rest = header.strip_prefix(V3_ALGORITHM)?.trim_start();
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for part in rest.split(',') {
@@ -81,9 +113,13 @@ impl V3Authorization {
             return None;
         }
         Some(Self {
-            access_key_id: credential.to_owned(),
-            signed_headers: signed_headers.to_ascii_lowercase(),
-            signature: signature.to_owned(),
+            access_key_id: credential,
+            signed_headers: if signed_headers.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(signed_headers.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(signed_headers)
+            },
+            signature,
         })
     }
 
@@ -105,51 +141,109 @@ pub struct V3Request<'a> {
 }
 
 impl V3Request<'_> {
-    pub fn canonical_request(&self) -> String {
+    fn write_canonical(&self, out: &mut impl Sink) {
         let mut headers: Vec<&(&str, Cow<str>)> = self.signed_headers.iter().collect();
-        headers.sort();
-        let query = canonical_query(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let mut canonical = String::with_capacity(512);
-        canonical.extend([self.method, "\n", self.path, "\n", &query, "\n"]);
-        for (name, value) in &headers {
-            canonical.extend([name, ":", value.trim(), "\n"]);
+        headers.sort_unstable();
+        for part in [self.method, "\n", self.path, "\n"] {
+            out.put(part);
         }
-        canonical.push('\n');
+        write_canonical_query(
+            self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            out,
+        );
+        out.put("\n");
+        for (name, value) in &headers {
+            for part in [name, ":", value.trim(), "\n"] {
+                out.put(part);
+            }
+        }
+        out.put("\n");
         for (i, (name, _)) in headers.iter().enumerate() {
             if i > 0 {
-                canonical.push(';');
+                out.put(";");
             }
-            canonical.push_str(name);
+            out.put(name);
         }
-        canonical.extend(["\n", self.hashed_payload]);
+        out.put("\n");
+        out.put(self.hashed_payload);
+    }
+
+    pub fn canonical_request(&self) -> String {
+        let mut canonical = String::with_capacity(512);
+        self.write_canonical(&mut canonical);
         canonical
     }
 
+    /// `ACS3-HMAC-SHA256\n<lower-hex SHA-256 of the canonical request>`.
     pub fn string_to_sign(&self) -> String {
-        let hash = sha256_hex(self.canonical_request().as_bytes());
-        [V3_ALGORITHM, "\n", &hash].concat()
+        let mut hash = Sha256::new();
+        self.write_canonical(&mut hash);
+        [V3_ALGORITHM, "\n", &lower_hex(&hash.finalize())].concat()
     }
 }
 
-fn v3_mac(secret: &str, string_to_sign: &str) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(string_to_sign.as_bytes());
-    mac
+/// A secret made ready to check signatures: HMAC's key schedule (two hash blocks) is worked out
+/// once per cached key, not on every call.
+#[derive(Clone)]
+pub struct SignatureKey {
+    v3: Hmac<Sha256>,
+    v1: Hmac<Sha1>,
 }
 
-/// Lower-hex HMAC-SHA256 of the string to sign, keyed by the secret.
+impl SignatureKey {
+    pub fn new(secret: &str) -> Self {
+        let v1_key = Zeroizing::new(format!("{secret}&"));
+        Self {
+            v3: Hmac::new_from_slice(secret.as_bytes()).expect("any key length"),
+            v1: Hmac::new_from_slice(v1_key.as_bytes()).expect("any key length"),
+        }
+    }
+
+    /// Lower-hex HMAC-SHA256 of the string to sign.
+    pub fn sign_v3(&self, string_to_sign: &str) -> String {
+        let mut mac = self.v3.clone();
+        mac.update(string_to_sign.as_bytes());
+        lower_hex(&mac.finalize().into_bytes())
+    }
+
+    /// Compares in constant time (the MAC's own comparison), so timing says nothing about the
+    /// secret.
+    pub fn verify_v3(&self, string_to_sign: &str, signature: &str) -> bool {
+        // Into a fixed buffer: `hex::decode` builds its Vec through an iterator.
+        let mut given = [0; 32];
+        if hex::decode_to_slice(signature, &mut given).is_err() {
+            return false;
+        }
+        let mut mac = self.v3.clone();
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(&given).is_ok()
+    }
+
+    /// Base64 HMAC-SHA1 keyed by `secret&`.
+    pub fn sign_v1(&self, string_to_sign: &str) -> String {
+        let mut mac = self.v1.clone();
+        mac.update(string_to_sign.as_bytes());
+        BASE64.encode(mac.finalize().into_bytes())
+    }
+
+    pub fn verify_v1(&self, string_to_sign: &str, signature: &str) -> bool {
+        // Room for any signature of up to 32 bytes; a wrong length fails the comparison.
+        let mut given = [0; 32];
+        let Ok(length) = BASE64.decode_slice(signature, &mut given) else {
+            return false;
+        };
+        let mut mac = self.v1.clone();
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(&given[..length]).is_ok()
+    }
+}
+
 pub fn sign_v3(secret: &str, string_to_sign: &str) -> String {
-    lower_hex(&v3_mac(secret, string_to_sign).finalize().into_bytes())
+    SignatureKey::new(secret).sign_v3(string_to_sign)
 }
 
-/// Compares in constant time (the MAC's own comparison), so timing says nothing about the secret.
 pub fn verify_v3(secret: &str, string_to_sign: &str, signature: &str) -> bool {
-    // Into a fixed buffer: `hex::decode` builds its Vec through an iterator, at a cost per call.
-    let mut given = [0; 32];
-    if hex::decode_to_slice(signature, &mut given).is_err() {
-        return false;
-    }
-    v3_mac(secret, string_to_sign).verify_slice(&given).is_ok()
+    SignatureKey::new(secret).verify_v3(string_to_sign, signature)
 }
 
 /// `<METHOD>&%2F&<percent-encoded canonical query>` over every parameter but `Signature`.
@@ -166,23 +260,12 @@ pub fn string_to_sign_v1<'a>(
     )
 }
 
-fn v1_mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
-    let mut mac =
-        Hmac::<Sha1>::new_from_slice(format!("{secret}&").as_bytes()).expect("any key length");
-    mac.update(string_to_sign.as_bytes());
-    mac
-}
-
-/// Base64 HMAC-SHA1 keyed by `secret&`.
 pub fn sign_v1(secret: &str, string_to_sign: &str) -> String {
-    BASE64.encode(v1_mac(secret, string_to_sign).finalize().into_bytes())
+    SignatureKey::new(secret).sign_v1(string_to_sign)
 }
 
 pub fn verify_v1(secret: &str, string_to_sign: &str, signature: &str) -> bool {
-    let Ok(given) = BASE64.decode(signature) else {
-        return false;
-    };
-    v1_mac(secret, string_to_sign).verify_slice(&given).is_ok()
+    SignatureKey::new(secret).verify_v1(string_to_sign, signature)
 }
 
 #[cfg(test)]
