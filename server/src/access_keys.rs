@@ -566,7 +566,7 @@ pub async fn signing_key(
         })),
         None => None,
     };
-    svc.key_cache.put(access_key_id, signing.clone());
+    svc.key_cache.put(access_key_id.to_owned(), signing.clone());
     Ok(signing)
 }
 

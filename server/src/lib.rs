@@ -1,6 +1,7 @@
 //! The AccessKey console's server: configuration, storage, the domain, and the HTTP wiring.
 pub mod access_keys;
 pub mod audit;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod console;

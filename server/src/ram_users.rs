@@ -340,8 +340,9 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    // Its keys went (or came back) with it.
+    // Its keys and its permissions went (or came back) with it.
     svc.key_cache.invalidate_all();
+    svc.grants_cache.invalidate(&(account_id, user_id));
     Ok(())
 }
 
@@ -424,8 +425,9 @@ pub async fn restore(svc: &Services, account_id: i64, user_id: i64) -> Result<()
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    // Its keys went (or came back) with it.
+    // Its keys and its permissions went (or came back) with it.
     svc.key_cache.invalidate_all();
+    svc.grants_cache.invalidate(&(account_id, user_id));
     Ok(())
 }
 
@@ -481,7 +483,7 @@ async fn purge(svc: &Services, user_id: i64) -> Result<(), DomainError> {
         .await?;
     ram_user::Entity::delete_by_id(user_id).exec(&txn).await?;
     txn.commit().await?;
-    // Its keys went (or came back) with it.
+    // Its keys went with it (its permissions were gone once it was recycled).
     svc.key_cache.invalidate_all();
     Ok(())
 }

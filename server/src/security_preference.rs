@@ -219,6 +219,10 @@ pub async fn update(
     }
     if changed {
         update.exec(&svc.db).await?;
+        // Whether RAM users manage their own keys is part of every RAM user's grants.
+        if changes.allow_user_to_manage_access_keys.is_some() {
+            svc.grants_cache.invalidate_all();
+        }
     }
     get(svc, account_id).await
 }

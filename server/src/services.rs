@@ -9,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretBox;
 use crate::identity::SignInThrottle;
 use crate::key_cache::KeyCache;
+use crate::permissions::GrantsCache;
 use crate::verification::{CodeSender, LogSender};
 
 /// The rules an installation can tune.
@@ -40,6 +41,8 @@ pub struct Services {
     pub sign_in_throttle: SignInThrottle,
     /// Signing material of recently used keys; the domain drops entries it changes.
     pub key_cache: KeyCache,
+    /// RAM users' permissions; the domain drops a user's entry when they change.
+    pub grants_cache: GrantsCache,
     /// Events on their way to the audit trail.
     pub audit: AuditTrail,
 }
@@ -54,6 +57,7 @@ impl Services {
             settings,
             sign_in_throttle: SignInThrottle::default(),
             key_cache: KeyCache::default(),
+            grants_cache: GrantsCache::default(),
             audit: AuditTrail::default(),
         }
     }

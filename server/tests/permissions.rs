@@ -253,3 +253,77 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
     })
     .await;
 }
+
+/// A RAM user's permissions are cached, so its signed calls read none of them from the database;
+/// a change made on another instance sharing the database still counts within a second, as for
+/// keys.
+#[tokio::test]
+async fn a_policy_detached_on_one_instance_stops_granting_on_another_within_a_second() {
+    use std::sync::Arc;
+
+    use server::crypto::{MasterKey, SecretBox};
+    use server::services::{Services, Settings};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let master = MasterKey::generate();
+    let instance = || {
+        Arc::new(Services::new(
+            db.clone(),
+            SecretBox::new(&master),
+            Settings::default(),
+        ))
+    };
+    let (one, two) = (instance(), instance());
+    let account_id = identity::create_account(
+        &one,
+        identity::NewAccount {
+            alias: "acme".into(),
+            email: "owner@acme.example.com".into(),
+            mobile_phone: "86-13800005678".into(),
+            password: "correct horse battery".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let user_id = ram_users::create(
+        &one,
+        account_id,
+        ram_users::NewRamUser {
+            name: "admin".into(),
+            display_name: None,
+            email: None,
+            mobile_phone: None,
+            comments: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let principal = Principal::RamUser {
+        account_id,
+        user_id,
+    };
+    permissions::attach(&one, account_id, user_id, SystemPolicy::AliyunRAMFullAccess)
+        .await
+        .unwrap();
+    for svc in [&one, &two] {
+        let grants = permissions::grants(svc, principal).await.unwrap();
+        assert!(grants.manage_users, "granted, and cached on both instances");
+    }
+
+    permissions::detach(&one, account_id, user_id, SystemPolicy::AliyunRAMFullAccess)
+        .await
+        .unwrap();
+    let here = permissions::grants(&one, principal).await.unwrap();
+    assert!(
+        !here.manage_users,
+        "at once on the instance that changed it"
+    );
+    tokio::time::sleep(server::cache::TTL + std::time::Duration::from_millis(50)).await;
+    let elsewhere = permissions::grants(&two, principal).await.unwrap();
+    assert!(!elsewhere.manage_users, "within a second on the other one");
+}

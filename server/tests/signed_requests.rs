@@ -258,8 +258,7 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     access_keys::set_status(&two, owner, &id, Status::Inactive)
         .await
         .unwrap();
-    tokio::time::sleep(server::key_cache::KeyCache::TTL + std::time::Duration::from_millis(50))
-        .await;
+    tokio::time::sleep(server::cache::TTL + std::time::Duration::from_millis(50)).await;
     let refused = authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .err()
