@@ -4,10 +4,12 @@
 //! run ending only once its audit events are in the database) with the account owner's key and
 //! with a RAM user's, the unauthenticated `/health` endpoint, and the signed calls' very bytes
 //! answered at once with a fixed answer of the same shape and size (what the larger request and
-//! answer alone cost, so what any handler could reach). Then, in CPU time, what each request
+//! answer alone cost, so what any handler could reach), and answered so once authenticated (what
+//! checking the signature and the guard rails adds). Then, in CPU time, what each request
 //! costs, what the gateway itself spends on a call without the network, and what writing one
 //! audit event costs on its own.
-//! Run: `cargo bench -p server --bench signed_api [-- REQUESTS]`.
+//! Run: `cargo bench -p server --bench signed_api [-- REQUESTS]` (REQUESTS of each kind, 200,000
+//! by default; at most about 300,000, as the API remembers at most 1,000,000 nonces at once).
 //! Targets (issue 4): signed ÷ bare throughput ≥ 0.80, p99 added < 1 ms.
 mod common;
 
@@ -30,6 +32,8 @@ use hyper_util::rt::TokioExecutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::access_keys::{self, KeyOwner};
 use server::audit::{self, AuditTrail, NewEvent};
+use server::gateway::auth::authenticate;
+use server::gateway::request::ApiRequest;
 use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::gateway::{api_router, Gateway};
 use server::identity::Principal;
@@ -191,23 +195,48 @@ fn health_requests(addr: SocketAddr, count: usize) -> Vec<Request<Empty<Bytes>>>
         .collect()
 }
 
-/// Where the benchmark's own handler answers at once.
+/// Where the benchmark's own handlers answer: at once, and once the call is authenticated.
 const ANSWER_ONLY: &str = "/bench/answer-only";
+const AUTHENTICATE_ONLY: &str = "/bench/authenticate-only";
 
-/// The router as served, plus [`ANSWER_ONLY`]: the fixed `answer`, with the API's content type.
+/// The router as served, plus the benchmark's two handlers giving the fixed `answer` with the
+/// API's content type: [`ANSWER_ONLY`] at once, [`AUTHENTICATE_ONLY`] after the gateway's own
+/// authentication (signature, timestamp, nonce, key state, network policy) and nothing else.
 fn router(gateway: Arc<Gateway>, answer: Bytes) -> Router {
-    api_router(gateway).route(
-        ANSWER_ONLY,
-        post(move || {
-            let answer = answer.clone();
-            async move {
-                (
-                    [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
-                    answer,
-                )
-            }
-        }),
-    )
+    let json = move || {
+        (
+            [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+            answer.clone(),
+        )
+    };
+    let answer_at_once = json.clone();
+    let authenticated = gateway.clone();
+    api_router(gateway)
+        .route(ANSWER_ONLY, post(move || async move { answer_at_once() }))
+        .route(
+            AUTHENTICATE_ONLY,
+            post(
+                move |ConnectInfo(peer): ConnectInfo<SocketAddr>,
+                      request: axum::extract::Request| {
+                    let (gateway, json) = (authenticated.clone(), json.clone());
+                    async move {
+                        let (parts, _) = request.into_parts();
+                        let mut call = ApiRequest::new(
+                            parts.method.as_str(),
+                            "/",
+                            parts.uri.query(),
+                            parts.headers,
+                            Vec::new(),
+                        );
+                        call.source_ip = Some(peer.ip());
+                        authenticate(&gateway, &call, gateway.svc.clock.now())
+                            .await
+                            .expect("authenticated");
+                        json()
+                    }
+                },
+            ),
+        )
 }
 
 /// Events written in [`audit_write_cost`].
@@ -277,17 +306,25 @@ fn ms(d: Duration) -> f64 {
 enum Kind {
     Bare,
     AnswerOnly,
+    AuthenticateOnly,
     OwnerKey,
     UserKey,
 }
 
 impl Kind {
-    const ALL: [Self; 4] = [Self::Bare, Self::AnswerOnly, Self::OwnerKey, Self::UserKey];
+    const ALL: [Self; 5] = [
+        Self::Bare,
+        Self::AnswerOnly,
+        Self::AuthenticateOnly,
+        Self::OwnerKey,
+        Self::UserKey,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Self::Bare => "GET /health (no signature)",
             Self::AnswerOnly => "a signed call's bytes, answered at once",
+            Self::AuthenticateOnly => "authenticated, then answered at once",
             Self::OwnerKey => "GetAccessKeyLastUsed, owner's key",
             Self::UserKey => "GetAccessKeyLastUsed, RAM user's key",
         }
@@ -395,6 +432,7 @@ async fn main() {
     let requests = |kind: Kind, count: usize| match kind {
         Kind::Bare => health_requests(addr, count),
         Kind::AnswerOnly => signed_requests(addr, owner, count, ANSWER_ONLY),
+        Kind::AuthenticateOnly => signed_requests(addr, owner, count, AUTHENTICATE_ONLY),
         Kind::OwnerKey => signed_requests(addr, owner, count, "/"),
         Kind::UserKey => signed_requests(addr, user, count, "/"),
     };
@@ -436,9 +474,10 @@ async fn main() {
         })
         .collect();
     let run = |kind: Kind| &runs[Kind::ALL.iter().position(|k| *k == kind).unwrap()];
-    let (bare, answer_only, signed, user_signed) = (
+    let (bare, answer_only, authenticated, signed, user_signed) = (
         run(Kind::Bare),
         run(Kind::AnswerOnly),
+        run(Kind::AuthenticateOnly),
         run(Kind::OwnerKey),
         run(Kind::UserKey),
     );
@@ -468,9 +507,10 @@ async fn main() {
         ms(signed.percentile(0.99)) - ms(bare.percentile(0.99))
     );
     println!(
-        "RAM user's key / owner's key: {:.2}; answered at once / bare: {:.2} (the most any handler giving this answer could reach)",
+        "RAM user's key / owner's key: {:.2}; of bare: answered at once {:.2} (the most any handler giving this answer could reach), authenticated and answered {:.2}",
         user_signed.throughput() / signed.throughput(),
         answer_only.throughput() / bare.throughput(),
+        authenticated.throughput() / bare.throughput(),
     );
 
     // Where the CPU goes: what the target leaves a signed call, what the gateway spends on one
