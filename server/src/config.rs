@@ -174,6 +174,16 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<IpNet>,
+    /// How many signature nonces the API remembers at once: each for 30 minutes, under 100 bytes
+    /// of memory each. Beyond that, calls get `Throttling.User` until older ones age out, so the
+    /// default allows about 550 calls a second, sustained.
+    #[arg(
+        long,
+        env = "ACCESSKEY_NONCE_CAPACITY",
+        default_value_t = crate::gateway::NONCE_CAPACITY,
+        global = true
+    )]
+    pub nonce_capacity: usize,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -219,7 +229,8 @@ impl Config {
     pub fn summary(&self, master_key: &MasterKeySource) -> String {
         format!(
             "listen {} | API listen {} | site root {} | data dir {} | database {} | master key {} | secure cookies {} | \
-             max account AccessKeys {} | verification code TTL {}s | log {}",
+             max account AccessKeys {} | verification code TTL {}s | trusted proxies {} | nonce capacity {} | \
+             log {}",
             self.listen,
             self.api_listen,
             self.site_root.display(),
@@ -229,7 +240,45 @@ impl Config {
             self.secure_cookies,
             self.max_account_access_keys,
             self.verification_code_ttl,
+            if self.trusted_proxies.is_empty() {
+                "none".to_owned()
+            } else {
+                self.trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+            self.nonce_capacity,
             self.log,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_settings_come_from_flags_and_show_in_the_summary() {
+        let cli = Cli::try_parse_from(["server"]).unwrap();
+        assert_eq!(cli.config.nonce_capacity, crate::gateway::NONCE_CAPACITY);
+        assert!(cli.config.trusted_proxies.is_empty());
+        let cli = Cli::try_parse_from([
+            "server",
+            "--nonce-capacity",
+            "5000000",
+            "--trusted-proxies",
+            "10.0.0.0/8,192.0.2.1",
+        ])
+        .unwrap();
+        assert_eq!(cli.config.nonce_capacity, 5_000_000);
+        let summary = cli.config.summary(&MasterKeySource::Environment);
+        assert!(
+            summary.contains("trusted proxies 10.0.0.0/8,192.0.2.1/32")
+                && summary.contains("nonce capacity 5000000"),
+            "{summary}"
+        );
+        assert!(Cli::try_parse_from(["server", "--nonce-capacity", "many"]).is_err());
     }
 }

@@ -86,8 +86,11 @@ async fn serve(config: Config) -> Result<(), Failure> {
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.listen;
     let needs_setup = identity::setup_needed(&svc).await?;
-    let gateway =
-        Arc::new(Gateway::new(svc.clone()).with_trusted_proxies(config.trusted_proxies.clone()));
+    let gateway = Arc::new(
+        Gateway::new(svc.clone())
+            .with_trusted_proxies(config.trusted_proxies.clone())
+            .with_nonce_capacity(config.nonce_capacity),
+    );
     gateway.spawn_background();
     let app = console_router(
         svc.clone(),

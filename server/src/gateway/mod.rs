@@ -41,8 +41,9 @@ use request::Signed;
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// A pasted log or a scanner's finding may be longer than a call.
 const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
-/// Nonces remembered at most at once (about 15 minutes of 1,000 calls a second).
-const NONCE_CAPACITY: usize = 1_000_000;
+/// Nonces remembered at most at once by default: each is kept for twice the timestamp window (30
+/// minutes), so this allows about 550 calls a second, sustained.
+pub const NONCE_CAPACITY: usize = 1_000_000;
 
 pub struct Gateway {
     pub svc: Arc<Services>,
@@ -55,13 +56,14 @@ pub struct Gateway {
 }
 
 impl Gateway {
+    /// How long a nonce is remembered: a request's timestamp may be 15 minutes either way.
+    const NONCE_WINDOW: Duration =
+        Duration::from_secs(auth::TIMESTAMP_WINDOW_MINUTES as u64 * 60 * 2);
+
     pub fn new(svc: Arc<Services>) -> Self {
         Self {
             svc,
-            nonces: NonceStore::new(
-                Duration::from_secs(auth::TIMESTAMP_WINDOW_MINUTES as u64 * 60 * 2),
-                NONCE_CAPACITY,
-            ),
+            nonces: NonceStore::new(Self::NONCE_WINDOW, NONCE_CAPACITY),
             last_used: Arc::new(LastUsed::default()),
             host_id: "ram.aliyuncs.com".to_owned(),
             trusted_proxies: Vec::new(),
@@ -70,6 +72,11 @@ impl Gateway {
 
     pub fn with_trusted_proxies(mut self, proxies: Vec<IpNet>) -> Self {
         self.trusted_proxies = proxies;
+        self
+    }
+
+    pub fn with_nonce_capacity(mut self, capacity: usize) -> Self {
+        self.nonces = NonceStore::new(Self::NONCE_WINDOW, capacity);
         self
     }
 
