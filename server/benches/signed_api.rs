@@ -356,10 +356,7 @@ async fn main() {
         account_id,
         NewRamUser {
             name: "bench-bot".into(),
-            display_name: None,
-            email: None,
-            mobile_phone: None,
-            comments: None,
+            ..Default::default()
         },
     )
     .await

@@ -259,45 +259,18 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
 /// keys.
 #[tokio::test]
 async fn a_policy_detached_on_one_instance_stops_granting_on_another_within_a_second() {
-    use std::sync::Arc;
-
-    use server::crypto::{MasterKey, SecretBox};
-    use server::services::{Services, Settings};
-
-    let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
-        .await
-        .unwrap();
-    let master = MasterKey::generate();
-    let instance = || {
-        Arc::new(Services::new(
-            db.clone(),
-            SecretBox::new(&master),
-            Settings::default(),
-        ))
-    };
-    let (one, two) = (instance(), instance());
-    let account_id = identity::create_account(
-        &one,
-        identity::NewAccount {
-            alias: "acme".into(),
-            email: "owner@acme.example.com".into(),
-            mobile_phone: "86-13800005678".into(),
-            password: "correct horse battery".into(),
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let support::TwoInstances {
+        one,
+        two,
+        account_id,
+        ..
+    } = support::two_instances().await;
     let user_id = ram_users::create(
         &one,
         account_id,
         ram_users::NewRamUser {
             name: "admin".into(),
-            display_name: None,
-            email: None,
-            mobile_phone: None,
-            comments: None,
+            ..Default::default()
         },
     )
     .await

@@ -218,34 +218,13 @@ fn list_users_signed(id: &str, secret: &str) -> ApiRequest {
 #[tokio::test]
 async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     use server::access_keys::{self, KeyOwner};
-    use server::crypto::{MasterKey, SecretBox};
-    use server::services::{Services, Settings};
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
-        .await
-        .unwrap();
-    let master = MasterKey::generate();
-    let instance = || {
-        Arc::new(Services::new(
-            db.clone(),
-            SecretBox::new(&master),
-            Settings::default(),
-        ))
-    };
-    let (one, two) = (instance(), instance());
-    let account_id = server::identity::create_account(
-        &one,
-        server::identity::NewAccount {
-            alias: "acme".into(),
-            email: "owner@acme.example.com".into(),
-            mobile_phone: "86-13800005678".into(),
-            password: "correct horse battery".into(),
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let support::TwoInstances {
+        one,
+        two,
+        account_id,
+        ..
+    } = support::two_instances().await;
     let owner = KeyOwner::Account { account_id };
     let key = access_keys::create(&one, owner).await.unwrap();
     let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());

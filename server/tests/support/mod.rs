@@ -208,3 +208,48 @@ async fn run_isolated(test: impl Future<Output = ()> + Send + 'static) {
         std::panic::resume_unwind(failure.into_panic());
     }
 }
+
+/// Two server instances sharing one database (a SQLite file, as instances share PostgreSQL),
+/// with the account `acme` made on the first. Each instance has its own caches, on the real
+/// clock.
+pub struct TwoInstances {
+    pub one: Arc<Services>,
+    pub two: Arc<Services>,
+    pub account_id: i64,
+    /// Removed when dropped.
+    _dir: tempfile::TempDir,
+}
+
+pub async fn two_instances() -> TwoInstances {
+    let dir = tempfile::tempdir().unwrap();
+    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+        .await
+        .unwrap();
+    let master = MasterKey::generate();
+    let instance = || {
+        Arc::new(Services::new(
+            db.clone(),
+            SecretBox::new(&master),
+            Settings::default(),
+        ))
+    };
+    let (one, two) = (instance(), instance());
+    let account_id = identity::create_account(
+        &one,
+        NewAccount {
+            alias: "acme".into(),
+            email: "owner@acme.example.com".into(),
+            mobile_phone: "86-13800005678".into(),
+            password: "correct horse battery".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    TwoInstances {
+        one,
+        two,
+        account_id,
+        _dir: dir,
+    }
+}
