@@ -142,6 +142,18 @@ def test_ims_keys_by_principal_name_and_the_recycle_bin(server, mode):
     recycle = datetime.datetime.strptime(recycled[0].recycle_date, "%Y-%m-%dT%H:%M:%SZ")
     delete = datetime.datetime.strptime(recycled[0].delete_date, "%Y-%m-%dT%H:%M:%SZ")
     assert delete - recycle == datetime.timedelta(days=30)
+    # UserId narrows the bin to one user's keys; it must name a user of this account.
+    other = ram_client.create_user(ram_models.CreateUserRequest(user_name="other")).body.user
+    def in_bin_of(user_id):
+        return [k.access_key_id for k in client.list_access_keys_in_recycle_bin(
+            ims_models.ListAccessKeysInRecycleBinRequest(user_id=user_id)).body.access_keys.access_key]
+    assert (in_bin_of(user.user_id), in_bin_of(other.user_id)) == ([created.access_key_id], [])
+    for unknown in ("999999999", "deployer"):
+        assert failure(lambda: in_bin_of(unknown)) == ("EntityNotExist.User", 404), unknown
+    assert failure(lambda: client.restore_access_key_from_recycle_bin(
+        ims_models.RestoreAccessKeyFromRecycleBinRequest(user_id=other.user_id,
+                                                         user_access_key_id=created.access_key_id))) == (
+        "EntityNotExist.RecycleBin.AccessKey", 404), "another user's key is not restored through this one"
     client.restore_access_key_from_recycle_bin(ims_models.RestoreAccessKeyFromRecycleBinRequest(
         user_id=user.user_id, user_access_key_id=created.access_key_id))
     again = client.list_access_keys(ims_models.ListAccessKeysRequest(user_principal_name=upn)).body

@@ -402,7 +402,8 @@ pub async fn recycle_bin(
         .collect())
 }
 
-async fn find_recycled(
+/// A key in the account's recycle bin (deleted on its own, not with its user), not yet purged.
+pub async fn find_recycled(
     svc: &Services,
     account_id: i64,
     access_key_id: &str,

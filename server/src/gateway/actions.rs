@@ -382,14 +382,12 @@ impl Call<'_> {
 
     async fn recycled_keys(&self, only: Option<&str>) -> Result<Value, ApiError> {
         self.require(|g| g.view_users).await?;
-        let user_id = self.param("UserId");
+        let user = self.recycle_bin_user().await?;
         let keys: Vec<Value> = access_keys::recycle_bin(self.svc, self.account_id())
             .await?
             .into_iter()
             .filter(|k| only.is_none_or(|id| k.key.access_key_id == id))
-            .filter(|k| {
-                user_id.is_none_or(|u| k.key.user_id.map(|id| id.to_string()).as_deref() == Some(u))
-            })
+            .filter(|k| user.is_none_or(|user| k.key.user_id == Some(user)))
             .map(|k| {
                 json!({
                     "AccessKeyId": k.key.access_key_id,
@@ -411,25 +409,40 @@ impl Call<'_> {
         }
     }
 
+    /// `UserId`, when given, must name a user of the account (not one in the recycle bin); the
+    /// recycle-bin key actions are then limited to that user's keys.
+    async fn recycle_bin_user(&self) -> Result<Option<i64>, ApiError> {
+        if self.param("UserId").is_none() {
+            return Ok(None);
+        }
+        let user =
+            ram_users::find_by_id(self.svc, self.account_id(), self.user_id_param()?).await?;
+        Ok(Some(user.id))
+    }
+
+    /// `UserAccessKeyId`, checked to be a recycled key of the user `UserId` names, if any.
+    async fn recycled_key_id(&self) -> Result<&str, ApiError> {
+        let id = self.required("UserAccessKeyId")?;
+        if let Some(user) = self.recycle_bin_user().await? {
+            let key = access_keys::find_recycled(self.svc, self.account_id(), id).await?;
+            if key.user_id != Some(user) {
+                return Err(access_keys::not_in_recycle_bin(id).into());
+            }
+        }
+        Ok(id)
+    }
+
     async fn restore_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        access_keys::restore(
-            self.svc,
-            self.account_id(),
-            self.required("UserAccessKeyId")?,
-        )
-        .await?;
+        let id = self.recycled_key_id().await?;
+        access_keys::restore(self.svc, self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn purge_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        access_keys::delete_from_recycle_bin(
-            self.svc,
-            self.account_id(),
-            self.required("UserAccessKeyId")?,
-        )
-        .await?;
+        let id = self.recycled_key_id().await?;
+        access_keys::delete_from_recycle_bin(self.svc, self.account_id(), id).await?;
         Ok(json!({}))
     }
 
