@@ -718,10 +718,15 @@ pub fn event_filter(filter: &AuditFilter) -> Result<EventFilter, ConsoleError> {
             .map(|t| Some(t.and_utc()))
             .map_err(|_| ConsoleError::invalid(field, "Enter a time as YYYY-MM-DDTHH:MM (UTC)."))
     };
-    let choice = |value: &str, yes: &str, no: &str| match value {
-        v if v == yes => Some(true),
-        v if v == no => Some(false),
-        _ => None,
+    // The page offers only these values; another (a hand-edited URL) is refused, not ignored.
+    let choice = |field: &str, value: &str, yes: &str, no: &str| match value {
+        "" => Ok(None),
+        v if v == yes => Ok(Some(true)),
+        v if v == no => Ok(Some(false)),
+        _ => Err(ConsoleError::invalid(
+            field,
+            format!("Choose {yes}, {no} or All (empty)."),
+        )),
     };
     let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
     Ok(EventFilter {
@@ -731,8 +736,8 @@ pub fn event_filter(filter: &AuditFilter) -> Result<EventFilter, ConsoleError> {
         event_name: text(&filter.event_name),
         user: text(&filter.user),
         access_key_id: text(&filter.access_key_id),
-        read: choice(&filter.rw, "Read", "Write"),
-        succeeded: choice(&filter.result, "Success", "Failure"),
+        read: choice("rw", &filter.rw, "Read", "Write")?,
+        succeeded: choice("result", &filter.result, "Success", "Failure")?,
     })
 }
 
@@ -804,6 +809,33 @@ impl From<DomainError> for ConsoleError {
             DomainError::NoPermission(_) => ConsoleError::NoPermission(message),
             DomainError::Database(_) | DomainError::Crypto(_) | DomainError::Internal(_) => {
                 internal(error)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(rw: &str, result: &str) -> Result<EventFilter, ConsoleError> {
+        event_filter(&AuditFilter {
+            rw: rw.into(),
+            result: result.into(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn the_audit_filters_take_what_the_page_offers_and_name_anything_else() {
+        let chosen = filter("Write", "Failure").unwrap();
+        assert_eq!((chosen.read, chosen.succeeded), (Some(false), Some(false)));
+        let all = filter("", "").unwrap();
+        assert_eq!((all.read, all.succeeded), (None, None));
+        for (rw, result, field) in [("write", "", "rw"), ("", "Failed", "result")] {
+            match filter(rw, result) {
+                Err(ConsoleError::Invalid { field: named, .. }) => assert_eq!(named, field),
+                other => panic!("{rw:?}/{result:?} should be refused, got {other:?}"),
             }
         }
     }
