@@ -1,8 +1,10 @@
 import { defineConfig } from "@playwright/test";
 import { servers } from "./tests/servers";
 
-// Two real servers from the built binary, each on a fresh data directory: the console as
-// shipped, and one whose verification codes expire after 3 seconds (for the expired-code test).
+// Real servers from the release binary (the build README's run command makes), one a spec file,
+// each on a fresh data directory and on free ports (tests/servers.ts); one of them has
+// verification codes that expire after 3 seconds (the expired-code test). The newcomer spec
+// starts its own, through scripts/run.sh.
 export default defineConfig({
   testDir: "tests",
   timeout: 90_000,

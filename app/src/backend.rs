@@ -73,6 +73,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         session: &Session,
         query: String,
         marker: Option<i64>,
+        before: Option<i64>,
     ) -> Result<UserList, ConsoleError>;
     async fn create_user(
         &self,

@@ -13,11 +13,16 @@ pub enum ConsoleError {
     /// A form field is wrong; the message is shown next to the field.
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// Several form fields are wrong, as `(field, message)`: a form checked whole, each message
+    /// shown next to its field.
+    #[error("{}", .0.first().map(|(_, message)| message.as_str()).unwrap_or_default())]
+    InvalidFields(Vec<(String, String)>),
     /// Entries of a list (a network policy's addresses) that are wrong, as `(position, message)`,
-    /// each shown beside its entry; position `usize::MAX` is about the whole list. (A tuple, not a
-    /// struct: every server function's error decoder is in the main wasm module.)
+    /// each shown beside its entry; an error about the whole list is `Invalid` for its field.
+    /// (A tuple, not a struct: every server function's error decoder is in the main wasm module.
+    /// `u32`, not `usize`: the browser's is 32 bits.)
     #[error("Some entries are not valid: each is marked.")]
-    InvalidEntries(Vec<(usize, String)>),
+    InvalidEntries(Vec<(u32, String)>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -54,8 +59,17 @@ impl ConsoleError {
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {
             Self::Invalid { field, message } if field == name => Some(message.clone()),
+            Self::InvalidFields(fields) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, message)| message.clone()),
             _ => None,
         }
+    }
+
+    /// About form fields (shown beside them), not about the form as a whole.
+    fn is_about_fields(&self) -> bool {
+        matches!(self, Self::Invalid { .. } | Self::InvalidFields(_))
     }
 }
 
@@ -66,9 +80,10 @@ impl ConsoleError {
         match self {
             Self::NotSignedIn => "NotSignedIn",
             Self::NoPermission(_) => "NoPermission",
-            Self::Invalid { .. } | Self::InvalidEntries(_) | Self::Unreadable(_) => {
-                "InvalidParameter"
-            }
+            Self::Invalid { .. }
+            | Self::InvalidFields(_)
+            | Self::InvalidEntries(_)
+            | Self::Unreadable(_) => "InvalidParameter",
             Self::Conflict(_) => "Conflict",
             Self::NotFound(_) => "EntityNotExist",
             Self::LimitExceeded(_) => "LimitExceeded",
@@ -86,6 +101,7 @@ impl ConsoleError {
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::NoPermission(_) => StatusCode::FORBIDDEN,
             Self::Invalid { .. }
+            | Self::InvalidFields(_)
             | Self::InvalidEntries(_)
             | Self::Verification { .. }
             | Self::Unreadable(_) => StatusCode::BAD_REQUEST,
@@ -103,8 +119,18 @@ impl ConsoleError {
 pub struct FormErrors(Signal<Option<ConsoleError>>);
 
 impl FormErrors {
+    /// Also moves focus to the first field an answer marks invalid, once it is marked.
     pub fn new(last_error: impl Fn() -> Option<ConsoleError> + Send + Sync + 'static) -> Self {
-        Self(Signal::derive(last_error))
+        let last_error = Signal::derive(last_error);
+        leptos::prelude::Effect::new(move |_| {
+            if last_error
+                .get()
+                .is_some_and(|error| error.is_about_fields())
+            {
+                crate::focus::after_render(crate::focus::first_invalid_on_page);
+            }
+        });
+        Self(last_error)
     }
 
     pub fn field(self, name: &'static str) -> Signal<Option<String>> {
@@ -115,7 +141,7 @@ impl FormErrors {
         Signal::derive(move || {
             self.0
                 .get()
-                .filter(|e| !matches!(e, ConsoleError::Invalid { .. }))
+                .filter(|e| !e.is_about_fields())
                 .map(|e| e.to_string())
         })
     }

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod components;
 pub mod csv_file;
 pub mod error;
+pub mod focus;
 pub mod model;
 pub mod pages;
 
@@ -52,7 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view={Lazy::<SetupPage>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view={Lazy::<SignInPage>::new()} ssr=SsrMode::Async/>
                 // Async: the server knows who is signed in before it answers, so redirects are real 302s.
-                <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
+                <ParentRoute path=path!("") view={Lazy::<ConsoleLayout>::new()} ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<HomePage>::new()}/>
                     <Route path=path!("access-keys") view={Lazy::<AccessKeysPage>::new()}/>
                     <Route path=path!("audit-trail") view={Lazy::<AuditTrailPage>::new()}/>

@@ -80,6 +80,13 @@ pub struct UserList {
     pub users: Vec<UserRow>,
     /// Where the next page starts, if there is one.
     pub next_marker: Option<i64>,
+    /// Where the previous page ends, if there is one.
+    pub previous_marker: Option<i64>,
+    /// How many users come before this page, and how many there are in all (a search: how many
+    /// matched).
+    pub offset: u64,
+    pub total: u64,
+    pub page_size: u32,
     pub can_manage: bool,
     /// The search named one of the account's own (root) AccessKey pairs, which no RAM user owns.
     pub account_key: bool,

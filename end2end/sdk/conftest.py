@@ -2,6 +2,7 @@
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -57,6 +58,18 @@ class Server:
         self.cli("account", "create", "--alias", alias, "--email", f"owner@{alias}.example.com",
                  "--phone", "86-13800005678", stdin="correct horse battery\n")
         return self.cli("access-key", "create", "--account", alias)
+
+    def wait_for_event(self, name: str, timeout: float = 15.0):
+        """Polls the SQLite database until an audit event named `name` has been written."""
+        deadline = time.time() + timeout
+        while True:
+            with sqlite3.connect(f"file:{self.data_dir / 'console.db'}?mode=ro", uri=True) as db:
+                (found,) = db.execute("SELECT count(*) FROM audit_events WHERE event_name = ?", (name,)).fetchone()
+            if found:
+                return
+            if time.time() > deadline:
+                raise AssertionError(f"no {name} event was written within {timeout} s")
+            time.sleep(0.05)
 
     def log_text(self) -> str:
         self.log.flush()

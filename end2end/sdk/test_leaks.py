@@ -37,6 +37,8 @@ def test_a_report_flags_only_genuine_pairs_and_a_flagged_key_fails_with_the_seed
         leaked.list_access_keys(request)
     except Exception as e:  # the SDK's own exception type
         assert "Forbidden : There is a risk of leakage of this AccessKey." in str(e)
+    else:
+        raise AssertionError("a call with the leaked key succeeded")
     # The owner's key, named without its secret, still works.
     keys = client.list_access_keys(request).body.access_keys.access_key
     assert {k.access_key_id for k in keys} == {owner["AccessKeyId"], pasted["AccessKeyId"]}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { servers } from "./servers";
-import { codesInLog, filesOf, nextCode, open, openAccountAccessKeys, owner, setUp, signIn } from "./helpers";
+import { codesInLog, createAccessKey, filesOf, nextCode, open, openAccountAccessKeys, owner, setUp, signIn } from "./helpers";
 
 const server = servers.main;
 const ID = /^LTAI[0-9A-Za-z]{20}$/;
@@ -18,7 +18,7 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     const html = { Accept: "text/html" };
     const console = await request.get(`${server.url}/access-keys`, { headers: html, maxRedirects: 0 });
     expect(console.status()).toBe(302);
-    expect(console.headers()["location"]).toBe("/signin");
+    expect(console.headers()["location"]).toBe("/signin?next=%2Faccess-keys");
     const setup = await request.get(`${server.url}/setup`, { headers: html, maxRedirects: 0 });
     expect(setup.status()).toBe(302);
     expect(setup.headers()["location"]).toBe("/signin");
@@ -35,10 +35,12 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     expect(await crossSite.text()).toBe("Cross-site requests are not accepted.");
     const sameSite = await request.post(`${server.url}/api/sign_in`, {
       form,
-      headers: { Origin: server.url },
+      headers: { Origin: server.url, Accept: "text/html" },
       maxRedirects: 0,
     });
-    expect(sameSite.status()).not.toBe(403);
+    // The same form from the console's own origin signs in: a redirect into the console.
+    expect(sameSite.status()).toBe(302);
+    expect(sameSite.headers()["location"]).toBe("/");
   });
 
   test("sign out, a wrong password, then sign in", async ({ page }) => {
@@ -49,7 +51,21 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     await page.getByRole("menuitem", { name: "Sign Out" }).click();
     await expect(page).toHaveURL(/\/signin$/);
 
-    await open(page, `${server.url}/access-keys`);
+    // Back after Sign Out shows no signed-in page: console pages are never kept by the browser.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/signin/);
+    await expect(page.getByRole("heading", { name: "Overview" })).toHaveCount(0);
+
+    // A link into the console opened signed out comes back to that page after sign-in.
+    await open(page, `${server.url}/audit-trail?result=Failure`);
+    await expect(page).toHaveURL(/\/signin\?next=%2Faudit-trail%3Fresult%3DFailure$/);
+    await page.getByLabel("E-mail").fill(owner.email);
+    await page.getByLabel("Password").fill(owner.password);
+    await page.getByRole("button", { name: "Sign In" }).click();
+    await expect(page).toHaveURL(/\/audit-trail\?result=Failure$/);
+    await expect(page.getByRole("heading", { name: "Audit Trail" })).toBeVisible();
+    await page.getByRole("button", { name: "Account menu" }).click();
+    await page.getByRole("menuitem", { name: "Sign Out" }).click();
     await expect(page).toHaveURL(/\/signin$/);
 
     await signIn(page, server, "not the password");
@@ -58,6 +74,8 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
 
     await signIn(page, server);
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+    const overview = await page.request.get(`${server.url}/`);
+    expect(overview.headers()["cache-control"]).toBe("no-store");
     const cookie = (await page.context().cookies()).find((c) => c.name === "accesskey_console_session");
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe("Lax");
@@ -147,30 +165,70 @@ test.describe.serial("the account owner's AccessKey pairs", () => {
     }
   });
 
-  test("disable, enable, and delete with confirmation", async ({ page }) => {
+  test("disable asks first; only a disabled key can be deleted, by typing its ID", async ({ page }) => {
     await signIn(page, server);
     await openAccountAccessKeys(page);
     const row = page.locator("tr[data-access-key-id]").first();
     const id = (await row.getAttribute("data-access-key-id"))!;
 
+    // An active key offers no Delete, and the page says why.
+    await expect(row.getByRole("button", { name: "Delete" })).toHaveCount(0);
+    await expect(page.getByText("To delete an AccessKey pair, disable it first.")).toBeVisible();
+
     await row.getByRole("button", { name: "Disable" }).click();
+    const disable = page.getByRole("dialog", { name: "Disable AccessKey" });
+    await expect(disable).toContainText(id);
+    await expect(disable).toContainText("Every API call signed with it fails from now on");
+    await disable.getByRole("button", { name: "Cancel" }).click();
+    await expect(disable).toBeHidden();
+    await expect(row).not.toContainText("Inactive");
+    await row.getByRole("button", { name: "Disable" }).click();
+    await disable.getByRole("button", { name: "Disable" }).click();
+    await expect(disable).toBeHidden();
     await expect(row).toContainText("Inactive");
     await row.getByRole("button", { name: "Enable" }).click();
-    await expect(row).toContainText("Active");
     await expect(row).not.toContainText("Inactive");
+    await row.getByRole("button", { name: "Disable" }).click();
+    await disable.getByRole("button", { name: "Disable" }).click();
+    await expect(row).toContainText("Inactive");
 
     await row.getByRole("button", { name: "Delete" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete AccessKey" });
     await expect(confirm).toContainText(id);
     await expect(confirm.getByTestId("delete-last-used")).toHaveText("Never");
+    const typed = confirm.getByLabel("Enter the AccessKey ID to confirm");
+    await expect(typed).toBeFocused();
+    const remove = confirm.getByRole("button", { name: "Delete", exact: true });
+    await expect(remove).toBeDisabled();
+    await typed.fill(id.slice(0, -1));
+    await expect(remove).toBeDisabled();
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await expect(confirm).toBeHidden();
     await expect(page.locator(`tr[data-access-key-id="${id}"]`)).toBeVisible();
 
     await row.getByRole("button", { name: "Delete" }).click();
-    await confirm.getByRole("button", { name: "Delete", exact: true }).click();
+    await typed.fill(id);
+    await remove.click();
     await expect(page.locator(`tr[data-access-key-id="${id}"]`)).toHaveCount(0);
     await expect(page.getByText("No AccessKey pairs yet.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Create AccessKey" })).toBeFocused();
+  });
+
+  test("closing the new secret before Copy or Download asks once more", async ({ page }) => {
+    await signIn(page, server);
+    await openAccountAccessKeys(page);
+    await createAccessKey(page, server);
+    const created = page.getByRole("dialog", { name: "Create AccessKey" });
+    await page.keyboard.press("Escape");
+    const warning = created.getByRole("alert").filter({ hasText: "You have not copied or downloaded the AccessKey secret." });
+    await expect(warning).toBeVisible();
+    await expect(created.getByRole("button", { name: "Go Back" })).toBeFocused();
+    await created.getByRole("button", { name: "Go Back" }).click();
+    await expect(warning).toBeHidden();
+    await expect(created).toBeVisible();
+    await created.getByRole("button", { name: "Close", exact: true }).click();
+    await created.getByRole("button", { name: "Close Anyway" }).click();
+    await expect(created).toBeHidden();
   });
 
   test("Escape closes a dialog", async ({ page }) => {
@@ -194,9 +252,11 @@ test.describe("an expired verification code", () => {
     const verify = page.getByRole("dialog", { name: "Phone Verification" });
 
     let before = codesInLog(short, owner.phone).length;
+    const sent = Date.now();
     await verify.getByRole("button", { name: "Send Code" }).click();
     const stale = await nextCode(short, owner.phone, before);
-    await page.waitForTimeout(3_500);
+    // The code lives 3 seconds on this server: wait until that time has passed, then use it.
+    await expect.poll(() => Date.now() - sent, { intervals: [250] }).toBeGreaterThan(3_500);
     await verify.getByLabel("Verification Code").fill(stale);
     await verify.getByRole("button", { name: "OK" }).click();
     await expect(verify.getByRole("alert")).toHaveText("The verification code has expired. Send a new code.");

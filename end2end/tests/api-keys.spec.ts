@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { servers } from "./servers";
-import { createAccessKey, open, openAccountAccessKeys, setUp } from "./helpers";
+import { closeSecretDialog, createAccessKey, disableKey, open, openAccountAccessKeys, setUp } from "./helpers";
 
 const server = servers.api;
 const python = path.resolve(__dirname, "..", "sdk", ".venv", "bin", "python");
@@ -32,7 +32,7 @@ test("a key made in the console signs SDK calls, shows its last use, and stops w
   await setUp(page, server);
   await openAccountAccessKeys(page);
   const key = await createAccessKey(page, server);
-  await page.getByRole("dialog", { name: "Create AccessKey" }).getByRole("button", { name: "Close", exact: true }).click();
+  await closeSecretDialog(page);
   const row = page.locator(`tr[data-access-key-id="${key.id}"]`);
   await expect(row).toContainText("Never");
 
@@ -45,10 +45,9 @@ test("a key made in the console signs SDK calls, shows its last use, and stops w
     }, { timeout: 10_000 })
     .toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
 
-  await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row).toContainText("Inactive");
+  await disableKey(page, row);
   expect(listUsersWithSdk(key)).toBe("InvalidAccessKeyId.Inactive");
   await row.getByRole("button", { name: "Enable" }).click();
-  await expect(row).toContainText("Active");
+  await expect(row.locator(".status")).toHaveText("Active");
   expect(listUsersWithSdk(key)).toBe("ok");
 });

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import type { Server } from "./servers";
 
 export const owner = {
@@ -10,10 +10,15 @@ export const owner = {
   password: "correct horse battery",
 };
 
-/** Loads a page and waits until the wasm has hydrated it, so clicks reach their handlers. */
+/** Loads a page and waits until the wasm has hydrated it, so clicks reach their handlers. (A
+ * page whose hydration panics never gets there; the shared fixture names the panic.) */
 export async function open(page: Page, url: string) {
   await page.goto(url);
-  await page.locator("body[data-hydrated]").waitFor();
+  await hydrated(page);
+}
+
+export async function hydrated(page: Page) {
+  await page.locator("body[data-hydrated]").waitFor({ timeout: 30_000 });
 }
 
 /** The codes the built-in sender has written to the server log for `phone`, oldest first. */
@@ -61,10 +66,48 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/signin$/);
 }
 
+/** Identities > Users > Create User, with an optional phone and console password. */
+export async function createUser(
+  page: Page,
+  server: Server,
+  name: string,
+  options: { phone?: string; password?: string } = {},
+) {
+  await open(page, `${server.url}/ram/users`);
+  await page.getByRole("button", { name: "Create User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create User" });
+  await dialog.getByLabel("Logon name").fill(name);
+  if (options.phone) await dialog.getByLabel("Mobile phone").fill(options.phone);
+  if (options.password) await dialog.getByLabel("Console password").fill(options.password);
+  await dialog.getByRole("button", { name: "OK" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Created the user" })).toContainText(name);
+}
+
+/** The user's Permissions tab → Attach the policy. */
+export async function attachPolicy(page: Page, server: Server, user: string, policy: string) {
+  await open(page, `${server.url}/ram/users/${user}`);
+  await page.getByRole("tab", { name: "Permissions" }).click();
+  const panel = page.getByRole("tabpanel", { name: "Permissions" });
+  await panel.getByRole("button", { name: `Attach ${policy}` }).click();
+  await expect(panel.getByRole("row", { name: new RegExp(policy) })).toContainText("Attached");
+}
+
+/** Closes the dialog that shows a new secret; one that was neither copied nor downloaded asks
+ * once more first. */
+export async function closeSecretDialog(page: Page) {
+  const created = page.getByRole("dialog", { name: "Create AccessKey" });
+  await created.getByRole("button", { name: "Close", exact: true }).click();
+  const again = created.getByRole("button", { name: "Close Anyway" });
+  await Promise.race([created.waitFor({ state: "hidden" }), again.waitFor({ state: "visible" })]);
+  if (await again.isVisible()) await again.click();
+  await expect(created).toBeHidden();
+}
+
 /** Avatar menu → AccessKey Management → Note → Use Current AccessKey Pair. The menu item opens
  * the Note from the wasm, so a page just loaded (after sign-in, say) must be hydrated first. */
 export async function openAccountAccessKeys(page: Page) {
-  await page.locator("body[data-hydrated]").waitFor();
+  await hydrated(page);
   await page.getByRole("button", { name: "Account menu" }).hover();
   await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
   const note = page.getByRole("dialog", { name: "Note" });
@@ -92,4 +135,11 @@ export async function createAccessKey(
   const id = (await created.getByTestId("new-access-key-id").textContent())!.trim();
   const secret = (await created.getByTestId("new-access-key-secret").textContent())!.trim();
   return { id, secret };
+}
+
+/** A key's row → Disable → confirmed in its dialog; the row then reads Inactive. */
+export async function disableKey(page: Page, row: Locator) {
+  await row.getByRole("button", { name: "Disable" }).click();
+  await page.getByRole("dialog", { name: "Disable AccessKey" }).getByRole("button", { name: "Disable" }).click();
+  await expect(row.locator(".status")).toHaveText("Inactive");
 }

@@ -1,30 +1,25 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { servers } from "./servers";
-import { createAccessKey, open, openAccountAccessKeys, setUp, signIn, signOut } from "./helpers";
+import {
+  attachPolicy,
+  createAccessKey,
+  createUser as createUserIn,
+  disableKey,
+  open,
+  openAccountAccessKeys,
+  setUp,
+  signIn,
+  signOut,
+  closeSecretDialog,
+} from "./helpers";
 
 const server = servers.ramAdmins;
 const password = "a long passphrase 1";
 
-/** Identities > Users > Create User, with an optional phone and console password. */
-async function createUser(page: Page, name: string, options: { phone?: string; password?: string } = {}) {
-  await open(page, `${server.url}/ram/users`);
-  await page.getByRole("button", { name: "Create User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create User" });
-  await dialog.getByLabel("Logon name").fill(name);
-  if (options.phone) await dialog.getByLabel("Mobile phone").fill(options.phone);
-  if (options.password) await dialog.getByLabel("Console password").fill(options.password);
-  await dialog.getByRole("button", { name: "OK" }).click();
-  await expect(dialog).toBeHidden();
-}
-
-/** The user's Permissions tab → Attach the policy. */
-async function attach(page: Page, user: string, policy: string) {
-  await open(page, `${server.url}/ram/users/${user}`);
-  await page.getByRole("tab", { name: "Permissions" }).click();
-  const panel = page.getByRole("tabpanel", { name: "Permissions" });
-  await panel.getByRole("button", { name: `Attach ${policy}` }).click();
-  await expect(panel.getByRole("row", { name: new RegExp(policy) })).toContainText("Attached");
-}
+const createUser = (page: Page, name: string, options: { phone?: string; password?: string } = {}) =>
+  createUserIn(page, server, name, options);
+const attach = (page: Page, user: string, policy: string) => attachPolicy(page, server, user, policy);
 
 async function signInAs(page: Page, user: string) {
   await signIn(page, server, password, `${user}@acme.onaliyun.com`);
@@ -45,6 +40,16 @@ test("the owner sets up users: Basic Information, console password, policies", a
   await createUser(page, "auditor", { password });
   await attach(page, "auditor", "AliyunRAMReadOnlyAccess");
   await createUser(page, "ci-bot");
+
+  // A taken name is said beside the field, in the console's words; nothing else is written.
+  await page.getByRole("button", { name: "Create User" }).click();
+  const again = page.getByRole("dialog", { name: "Create User" });
+  await again.getByLabel("Logon name").fill("ci-bot");
+  await again.getByRole("button", { name: "OK" }).click();
+  await expect(again.locator("#user-name-error")).toHaveText("A user named ci-bot already exists. Choose another logon name.");
+  await expect(again.getByLabel("Logon name")).toBeFocused();
+  await again.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("users-summary")).toHaveText("Users 1–3 of 3 (20 a page)");
 
   // Basic Information: edit, with the rule shown next to the field, then saved.
   await open(page, `${server.url}/ram/users/ci-bot`);
@@ -89,10 +94,9 @@ test("a RAM administrator manages a user's keys, verified on its own phone, and 
   await page.getByRole("tab", { name: "Authentication" }).click();
   const panel = page.getByRole("tabpanel", { name: "Authentication" });
   const key = await createAccessKey(page, server, "86-13900000001");
-  await page.getByRole("dialog", { name: "Create AccessKey" }).getByRole("button", { name: "Close", exact: true }).click();
+  await closeSecretDialog(page);
   const row = panel.locator(`tr[data-access-key-id="${key.id}"]`);
-  await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row).toContainText("Inactive");
+  await disableKey(page, row);
 
   // AccessKey Management is the administrator's own keys: no Note, and not the owner's.
   await page.getByRole("button", { name: "Account menu" }).hover();
@@ -139,7 +143,7 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
   await expect(page.getByRole("heading", { name: "No permission" })).toBeVisible();
   await expect(page.getByText("Allow RAM users to manage their own AccessKey pairs")).toBeVisible();
-  await expect(page).toHaveTitle(/No Permission/);
+  await expect(page).toHaveTitle(/^AccessKey Management/);
   await open(page, `${server.url}/ram/users`);
   await expect(page.getByRole("heading", { name: "No permission" })).toBeVisible();
   await signOut(page);
@@ -151,6 +155,10 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   await expect(allow).not.toBeChecked();
   await allow.click();
   await expect(page.getByText("On: every RAM user can create")).toBeVisible();
+  // Switches and fields save alike, with Save.
+  await page.locator(".settings-form").getByRole("button", { name: "Save" }).click();
+  await expect(page.locator(".settings-form .form-status")).toHaveText("Saved. The settings apply from now on.");
+  await page.reload();
   await expect(allow).toBeChecked();
   await signOut(page);
 
@@ -160,7 +168,7 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   await expect(page.getByText("The AccessKey pairs of your RAM user dev")).toBeVisible();
   const own = await createAccessKey(page, server, "86-13900000003");
   expect(own.id).toMatch(/^LTAI[0-9A-Za-z]{20}$/);
-  await page.getByRole("dialog", { name: "Create AccessKey" }).getByRole("button", { name: "Close", exact: true }).click();
+  await closeSecretDialog(page);
   await expect(page.locator("tr[data-access-key-id]")).toHaveCount(1);
   expect(await page.content()).not.toContain(ownerKeyId);
   // Only its own: other users stay out of reach.
@@ -186,7 +194,7 @@ test("sign-in networks keep a RAM user out until its network is listed; its sign
   await networks.fill("198.51.100.0/24");
   await page.getByLabel("Session length (hours)").fill("2");
   await form.getByRole("button", { name: "Save" }).click();
-  await expect(page.locator(".settings-form .form-status")).toHaveText("Saved.");
+  await expect(page.locator(".settings-form .form-status")).toHaveText("Saved. The settings apply from now on.");
   await expect(networks).toHaveValue("198.51.100.0/24");
   await expect(page.getByLabel("Session length (hours)")).toHaveValue("2");
   await signOut(page);
@@ -207,6 +215,8 @@ test("sign-in networks keep a RAM user out until its network is listed; its sign
   await expect(mfa).toBeChecked();
   await mfa.click();
   await expect(page.getByText("Off: RAM users cannot bind or unbind")).toBeVisible();
+  await page.locator(".settings-form").getByRole("button", { name: "Save" }).click();
+  await expect(page.locator(".settings-form .form-status")).toHaveText("Saved. The settings apply from now on.");
   await signOut(page);
 
   await signInAs(page, "dev");

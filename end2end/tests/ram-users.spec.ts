@@ -1,10 +1,12 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { servers } from "./servers";
-import { createAccessKey, open, setUp } from "./helpers";
+import { closeSecretDialog, createAccessKey, open, setUp, signIn } from "./helpers";
 
 const server = servers.ramUsers;
 const ID = /^LTAI[0-9A-Za-z]{20}$/;
+test.describe.configure({ mode: "serial" });
 
 test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted one is recycled; search finds the owner", async ({
   page,
@@ -48,7 +50,7 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await created.getByRole("button", { name: "Close", exact: true }).click();
 
   const second = await createAccessKey(page, server);
-  await created.getByRole("button", { name: "Close", exact: true }).click();
+  await closeSecretDialog(page);
   await expect(panel.locator("tr[data-access-key-id]")).toHaveCount(2);
 
   // A third is refused in the UI, with the reason.
@@ -62,10 +64,15 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await expect(page.getByRole("heading", { name: "ci-bot@acme.onaliyun.com" })).toBeVisible();
   await page.getByRole("tab", { name: "Authentication" }).click();
 
-  // Delete one: it goes to the recycle bin.
-  await panel.locator(`tr[data-access-key-id="${second.id}"]`).getByRole("button", { name: "Delete" }).click();
+  // Delete one, disabled first: it goes to the recycle bin.
+  const secondRow = panel.locator(`tr[data-access-key-id="${second.id}"]`);
+  await secondRow.getByRole("button", { name: "Disable" }).click();
+  await page.getByRole("dialog", { name: "Disable AccessKey" }).getByRole("button", { name: "Disable" }).click();
+  await expect(secondRow).toContainText("Inactive");
+  await secondRow.getByRole("button", { name: "Delete" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete AccessKey" });
   await expect(confirm).toContainText("moves to the recycle bin");
+  await confirm.getByLabel("Enter the AccessKey ID to confirm").fill(second.id);
   await confirm.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(panel.locator("tr[data-access-key-id]")).toHaveCount(1);
   await expect(panel.getByRole("button", { name: "Create AccessKey" })).toBeEnabled();
@@ -82,7 +89,8 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await expect(page.getByText("No AccessKeys in the recycle bin.")).toBeVisible();
   await open(page, `${server.url}/ram/users/ci-bot`);
   await page.getByRole("tab", { name: "Authentication" }).click();
-  await expect(page.locator(`tr[data-access-key-id="${second.id}"]`)).toContainText("Active");
+  // Back as it was deleted: disabled.
+  await expect(page.locator(`tr[data-access-key-id="${second.id}"] .status`)).toHaveText("Inactive");
   await expect(page.locator("tr[data-access-key-id]")).toHaveCount(2);
 
   // Searching the Users page for an AccessKey ID finds its user.
@@ -106,4 +114,41 @@ test("the owner gives a RAM user two AccessKeys; a third is refused; a deleted o
   await expect(page.getByText("No users in the recycle bin.")).toBeVisible();
   await open(page, `${server.url}/ram/users?q=${second.id}`);
   await expect(page.locator("tr[data-user]")).toContainText("ci-bot@acme.onaliyun.com");
+});
+
+test("the Users list pages both ways and says where it is", async ({ page }) => {
+  // 25 more users, written by the server's own seed command beside the running server.
+  execFileSync(server.bin, ["seed", "--account", "acme", "--users", "25", "--keys-per-user", "0", "--prefix", "app-"], {
+    env: { ...process.env, ...server.env },
+  });
+  await signIn(page, server);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await open(page, `${server.url}/ram/users`);
+  const summary = page.getByTestId("users-summary");
+  await expect(summary).toHaveText("Users 1–20 of 26 (20 a page)");
+  await expect(page.locator("tr[data-user]")).toHaveCount(20);
+  await expect(page.getByRole("link", { name: "Previous page" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(summary).toHaveText("Users 21–26 of 26 (20 a page)");
+  await expect(page.locator("tr[data-user]")).toHaveCount(6);
+  await expect(page.getByRole("link", { name: "Next page" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Previous page" }).click();
+  await expect(summary).toHaveText("Users 1–20 of 26 (20 a page)");
+  await expect(page.locator('tr[data-user="ci-bot"]')).toBeVisible();
+
+  // A user created while the list has more than one page is said to be created, with its link.
+  await page.getByRole("button", { name: "Create User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create User" });
+  await dialog.getByLabel("Logon name").fill("zz-last");
+  await dialog.getByRole("button", { name: "OK" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Created the user" })).toContainText("zz-last@acme.onaliyun.com");
+  await page.getByRole("link", { name: "Open zz-last" }).click();
+  await expect(page.getByRole("heading", { name: "zz-last@acme.onaliyun.com" })).toBeVisible();
+
+  // Delete from the list's Actions column, asked first.
+  await open(page, `${server.url}/ram/users?q=zz-last`);
+  await page.getByRole("button", { name: "Delete zz-last" }).click();
+  await page.getByRole("dialog", { name: "Delete User" }).getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page.getByText("No user matches “zz-last”.")).toBeVisible();
 });

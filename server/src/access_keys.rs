@@ -30,6 +30,19 @@ const ACCESS_KEY_SECRET_LEN: usize = 30;
 pub const MAX_USER_ACCESS_KEYS: u32 = 2;
 /// How long a RAM user's deleted key stays restorable.
 pub const RECYCLE_BIN_RETENTION_DAYS: i64 = 30;
+/// The recycle bin keeps at most this many keys of one RAM user (deleted on their own); deleting
+/// another purges the earliest deleted beyond it.
+pub const MAX_RECYCLED_KEYS_PER_USER: usize = 3;
+
+/// What a deletion asks of the key first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteGuard {
+    /// Any key (the API's DeleteAccessKey, as Alibaba's).
+    AnyStatus,
+    /// Only a disabled key (the console, as Alibaba's: "you must disable the AccessKey pair"
+    /// first, so that a key in use is never deleted by one click).
+    Inactive,
+}
 
 /// Whose keys: the account owner's own, or one RAM user's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,8 +322,28 @@ pub async fn delete(
     svc: &Services,
     owner: KeyOwner,
     access_key_id: &str,
+    guard: DeleteGuard,
 ) -> Result<(), DomainError> {
     let txn = svc.db.begin().await?;
+    if guard == DeleteGuard::Inactive {
+        let key = access_key::Entity::find()
+            .filter(owner.keys())
+            .filter(access_key::Column::AccessKeyId.eq(access_key_id))
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or_else(|| not_found(access_key_id))?;
+        if key.status == Status::Active {
+            txn.rollback().await?;
+            return Err(DomainError::conflict(
+                "DeleteConflict.AccessKey.Active",
+                format!(
+                    "The AccessKey pair {access_key_id} is active. Disable it first, check that no \
+                     application fails without it, then delete it."
+                ),
+            ));
+        }
+    }
     let this_key = || {
         owner
             .keys()
@@ -338,12 +371,52 @@ pub async fn delete(
         return Err(not_found(access_key_id));
     }
     owner.release_slot(&txn).await?;
-    if let KeyOwner::Account { .. } = owner {
-        retire(&txn, access_key_id, svc.clock.now()).await?;
+    let mut purged = Vec::new();
+    match owner {
+        KeyOwner::Account { .. } => retire(&txn, access_key_id, svc.clock.now()).await?,
+        KeyOwner::User { user_id, .. } => {
+            purged = purge_beyond_quota(&txn, user_id, svc.clock.now()).await?
+        }
     }
     txn.commit().await?;
     svc.key_cache.invalidate(access_key_id);
+    for id in purged {
+        svc.key_cache.invalidate(&id);
+    }
     Ok(())
+}
+
+/// Keeps a user's recycled keys within [`MAX_RECYCLED_KEYS_PER_USER`]: the earliest deleted
+/// beyond it are purged for good (their IDs retired). Returns their IDs.
+async fn purge_beyond_quota(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    // A handful of rows (the quota plus the key just deleted), newest first.
+    let recycled: Vec<String> = access_key::Entity::find()
+        .select_only()
+        .column(access_key::Column::AccessKeyId)
+        .filter(access_key::Column::UserId.eq(user_id))
+        .filter(access_key::Column::RecycledAt.is_not_null())
+        .filter(access_key::Column::RecycledWithUser.eq(false))
+        .order_by_desc(access_key::Column::RecycledAt)
+        .order_by_desc(access_key::Column::CreatedAt)
+        .order_by_desc(access_key::Column::AccessKeyId)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let beyond: Vec<String> = recycled
+        .into_iter()
+        .skip(MAX_RECYCLED_KEYS_PER_USER)
+        .collect();
+    for access_key_id in &beyond {
+        access_key::Entity::delete_by_id(access_key_id.clone())
+            .exec(txn)
+            .await?;
+        retire(txn, access_key_id, now).await?;
+    }
+    Ok(beyond)
 }
 
 /// A RAM user's key in the recycle bin.

@@ -88,6 +88,67 @@ impl NewEvent {
 }
 
 /// `Get…` and `List…` read; everything else writes.
+/// Every event name the trail records: the signed API's actions (RAM 2015-05-01 and IMS
+/// 2019-08-15) and the console's operations, which carry the API's name where the API does the
+/// same thing. The Audit Trail's event filter matches against these.
+pub const EVENT_NAMES: &[&str] = &[
+    // RAM and IMS actions.
+    "CreateUser",
+    "GetUser",
+    "ListUsers",
+    "UpdateUser",
+    "DeleteUser",
+    "GetSecurityPreference",
+    "SetSecurityPreference",
+    "CreateAccessKey",
+    "ListAccessKeys",
+    "UpdateAccessKey",
+    "DeleteAccessKey",
+    "GetAccessKeyLastUsed",
+    "GetAccessKeyPolicy",
+    "SetAccessKeyPolicy",
+    "GetAccessKeyPolicyForAccount",
+    "SetAccessKeyPolicyForAccount",
+    "ListAccessKeysInRecycleBin",
+    "GetAccessKeyInfoInRecycleBin",
+    "RestoreAccessKeyFromRecycleBin",
+    "DeleteAccessKeyInRecycleBin",
+    "ListUsersInRecycleBin",
+    "GetUserInRecycleBin",
+    "RestoreUserFromRecycleBin",
+    "DeleteUserInRecycleBin",
+    "ReportAccessKeyLeak",
+    // Console operations with no API action of their own.
+    "SetUpAccount",
+    "ConsoleSignin",
+    "ConsoleSignout",
+    "SendVerificationCode",
+    "AttachPolicyToUser",
+    "DetachPolicyFromUser",
+    "UpdateLoginProfile",
+    "DeleteLoginProfile",
+    "CreateVirtualMFADevice",
+    "BindMFADevice",
+    "UnbindMFADevice",
+];
+
+/// The event names a person means by `typed`: case does not matter, and a part of a name
+/// (`accesskey`) finds every name that contains it. Empty: no known name matches.
+pub fn names_matching(typed: &str) -> Vec<&'static str> {
+    let typed = typed.trim().to_ascii_lowercase();
+    if let Some(exact) = EVENT_NAMES
+        .iter()
+        .find(|name| name.to_ascii_lowercase() == typed)
+    {
+        return vec![exact];
+    }
+    EVENT_NAMES
+        .iter()
+        .copied()
+        .filter(|name| name.to_ascii_lowercase().contains(&typed))
+        .collect()
+}
+
 pub fn is_read(event_name: &str) -> bool {
     event_name.starts_with("Get") || event_name.starts_with("List")
 }
@@ -525,8 +586,18 @@ async fn conditions(
     if let Some(to) = filter.to {
         condition = condition.add(C::EventTime.lte(to));
     }
-    if let Some(name) = filter.event_name.as_deref().filter(|n| !n.is_empty()) {
-        condition = condition.add(C::EventName.eq(name));
+    if let Some(typed) = filter
+        .event_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    {
+        // Known names go through the (account, name) index; anything else matches as written.
+        let known = names_matching(typed);
+        condition = condition.add(if known.is_empty() {
+            C::EventName.eq(typed.trim())
+        } else {
+            C::EventName.is_in(known)
+        });
     }
     if let Some(user) = filter.user.as_deref().filter(|u| !u.is_empty()) {
         if user == "root" {
@@ -727,6 +798,18 @@ mod tests {
         }
         assert!(is_read("GetAccessKeyLastUsed") && is_read("ListUsers"));
         assert!(!is_read("CreateAccessKey") && !is_read("SetAccessKeyPolicy"));
+    }
+
+    #[test]
+    fn event_names_match_whatever_their_case_and_by_part() {
+        assert_eq!(names_matching("createaccesskey"), ["CreateAccessKey"]);
+        assert_eq!(names_matching(" CreateUser "), ["CreateUser"]);
+        let keys = names_matching("AccessKeyPolicy");
+        assert!(
+            keys.contains(&"SetAccessKeyPolicy") && keys.contains(&"GetAccessKeyPolicyForAccount")
+        );
+        assert!(!keys.contains(&"CreateAccessKey"));
+        assert!(names_matching("LaunchRockets").is_empty());
     }
 
     /// Under load the writer must not wait for its interval: a full batch wakes it at once.

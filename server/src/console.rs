@@ -328,7 +328,13 @@ impl ConsoleBackend for Console {
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
         let (_, owner, _) = self.key_owner(session, user, true).await?;
-        Ok(access_keys::delete(&self.0, owner, &access_key_id).await?)
+        Ok(access_keys::delete(
+            &self.0,
+            owner,
+            &access_key_id,
+            access_keys::DeleteGuard::Inactive,
+        )
+        .await?)
     }
 
     async fn report_access_key_leak(
@@ -346,6 +352,7 @@ impl ConsoleBackend for Console {
         session: &Session,
         query: String,
         marker: Option<i64>,
+        before: Option<i64>,
     ) -> Result<UserList, ConsoleError> {
         let principal = self.principal(session).await?;
         let grants = permissions::grants(&self.0, principal).await?;
@@ -355,28 +362,47 @@ impl ConsoleBackend for Console {
         )?;
         let account_id = principal.account_id();
         let query = query.trim();
-        let (users, next_marker, account_key) = if query.is_empty() {
-            let page = ram_users::list(&self.0, account_id, marker, USERS_PER_PAGE).await?;
-            (page.users, page.next_marker, false)
+        let found = |users: Vec<ram_user::Model>| {
+            let total = users.len() as u64;
+            ram_users::UsersWindow {
+                users,
+                next_marker: None,
+                previous_marker: None,
+                offset: 0,
+                total,
+            }
+        };
+        let (window, account_key) = if query.is_empty() {
+            let cursor = match (marker, before) {
+                (Some(after), _) => ram_users::PageCursor::After(after),
+                (None, Some(before)) => ram_users::PageCursor::Before(before),
+                (None, None) => ram_users::PageCursor::First,
+            };
+            let window = ram_users::window(&self.0, account_id, cursor, USERS_PER_PAGE).await?;
+            (window, false)
         } else if access_keys::is_access_key_id(query) {
             // The owner of a key may be the account itself, which the page then names.
             match ram_users::key_holder(&self.0, account_id, query).await? {
-                KeyHolder::RamUser(user) => (vec![*user], None, false),
-                KeyHolder::Account => (Vec::new(), None, true),
-                KeyHolder::Nobody => (Vec::new(), None, false),
+                KeyHolder::RamUser(user) => (found(vec![*user]), false),
+                KeyHolder::Account => (found(Vec::new()), true),
+                KeyHolder::Nobody => (found(Vec::new()), false),
             }
         } else {
             let users = ram_users::search(&self.0, account_id, query, USERS_PER_PAGE).await?;
-            (users, None, false)
+            (found(users), false)
         };
         let alias = self.account_alias(account_id).await?;
-        let mut rows = Vec::with_capacity(users.len());
-        for user in users {
+        let mut rows = Vec::with_capacity(window.users.len());
+        for user in window.users {
             rows.push(self.user_row(user, &alias).await);
         }
         Ok(UserList {
             users: rows,
-            next_marker,
+            next_marker: window.next_marker,
+            previous_marker: window.previous_marker,
+            offset: window.offset,
+            total: window.total,
+            page_size: USERS_PER_PAGE as u32,
             can_manage: grants.manage_users,
             account_key,
         })
@@ -394,22 +420,37 @@ impl ConsoleBackend for Console {
             "You do not have permission to create RAM users.",
         )?;
         let account_id = principal.account_id();
-        let password = Some(form.console_password).filter(|p| !p.is_empty());
-        if let Some(password) = &password {
-            // Checked before the user exists, so a bad password leaves nothing half-written.
-            identity::validate_password(password)?;
-        }
+        let name = form.name.trim().to_owned();
         let new = NewRamUser {
             name: form.name,
             display_name: Some(form.display_name),
             email: Some(form.email),
             mobile_phone: Some(form.mobile_phone),
             comments: Some(form.comments),
+            console_password: Some(form.console_password),
         };
-        let user = ram_users::create(&self.0, account_id, new).await?;
-        if password.is_some() {
-            ram_users::set_console_password(&self.0, account_id, user.id, password).await?;
-        }
+        let user =
+            ram_users::create(&self.0, account_id, new)
+                .await
+                .map_err(|error| match error {
+                    // A taken name is said beside the field, in the console's words (the API's
+                    // message is RAM's); one taken by a user in the recycle bin says so already.
+                    DomainError::Conflict { message, .. }
+                        if message == ram_users::USER_EXISTS_MESSAGE =>
+                    {
+                        ConsoleError::invalid(
+                            "name",
+                            format!(
+                                "A user named {name} already exists. Choose another logon name."
+                            ),
+                        )
+                    }
+                    DomainError::Conflict {
+                        code: "EntityAlreadyExists.User",
+                        message,
+                    } => ConsoleError::invalid("name", message),
+                    other => other.into(),
+                })?;
         let alias = self.account_alias(account_id).await?;
         Ok(self.user_row(user, &alias).await)
     }
@@ -604,9 +645,7 @@ impl ConsoleBackend for Console {
         entries: Vec<String>,
     ) -> Result<(), ConsoleError> {
         let principal = self.principal(session).await?;
-        let policy = NetworkPolicy::from_entries(active, &entries).map_err(|errors| {
-            ConsoleError::InvalidEntries(errors.into_iter().map(|e| (e.index, e.message)).collect())
-        })?;
+        let policy = NetworkPolicy::from_entries(active, &entries).map_err(entry_errors)?;
         match access_key_id {
             None => network_policy::set_account_policy(&self.0, principal, &policy).await?,
             Some(id) => {
@@ -788,6 +827,15 @@ impl From<DomainError> for ConsoleError {
         let message = error.to_string();
         match error {
             DomainError::Invalid { field, message, .. } => ConsoleError::invalid(field, message),
+            DomainError::InvalidFields(errors) => ConsoleError::InvalidFields(
+                errors
+                    .into_iter()
+                    .map(|error| match error {
+                        DomainError::Invalid { field, message, .. } => (field.to_owned(), message),
+                        other => (String::new(), other.to_string()),
+                    })
+                    .collect(),
+            ),
             DomainError::Conflict { .. } | DomainError::AlreadySetUp => {
                 ConsoleError::Conflict(message)
             }
@@ -812,6 +860,20 @@ impl From<DomainError> for ConsoleError {
             }
         }
     }
+}
+
+/// A policy list's errors as the editor shows them: beside each entry, or under the whole list.
+/// Positions cross to the browser as `u32` (its `usize` is 32 bits wide).
+fn entry_errors(errors: Vec<network_policy::EntryError>) -> ConsoleError {
+    if let Some(whole) = errors.iter().find(|e| e.index.is_none()) {
+        return ConsoleError::invalid("entries", whole.message.clone());
+    }
+    ConsoleError::InvalidEntries(
+        errors
+            .into_iter()
+            .filter_map(|e| Some((u32::try_from(e.index?).ok()?, e.message)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The domain's errors. The console maps them to `app::error::ConsoleError`; the API will map
-//! them to Alibaba's error codes, each in one table.
+//! The domain's errors. The console maps them to `app::error::ConsoleError`, the API to
+//! Alibaba's error codes (`gateway::error`), each in one table.
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +20,16 @@ pub enum DomainError {
     LimitExceeded { code: &'static str, message: String },
     #[error(transparent)]
     Verification(#[from] VerificationError),
-    #[error("A code was sent moments ago. Wait {wait_secs} seconds before requesting another.")]
+    #[error("A code was sent moments ago. Wait {} before requesting another.", count(*wait_secs, "second"))]
     ResendTooSoon { wait_secs: u64 },
     #[error("The e-mail address or password is incorrect.")]
     WrongCredentials,
-    #[error("Too many failed sign-in attempts. Wait {retry_after_secs} seconds and try again.")]
+    #[error("Too many failed sign-in attempts. Wait {} and try again.", count(*retry_after_secs, "second"))]
     SignInThrottled { retry_after_secs: u64 },
+    /// Several fields break their rules (a form checked whole, so a person is told every
+    /// mistake at once); each is an `Invalid`. The API, which names one error, names the first.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    InvalidFields(Vec<DomainError>),
     #[error("{0}")]
     NoPermission(String),
     #[error("The account is already set up. Sign in instead.")]
@@ -79,11 +83,40 @@ impl DomainError {
     }
 }
 
+/// Checks every field of a form and reports all that fail, not only the first.
+#[derive(Debug, Default)]
+pub struct FieldChecks(Vec<DomainError>);
+
+impl FieldChecks {
+    /// Notes `result`'s error, if any; the value, if it passed.
+    pub fn check<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(DomainError::InvalidFields(errors)) => {
+                self.0.extend(errors);
+                None
+            }
+            Err(error) => {
+                self.0.push(error);
+                None
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Result<(), DomainError> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(DomainError::InvalidFields(self.0)),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VerificationError {
     #[error("Send a verification code first.")]
     NotRequested,
-    #[error("The verification code is incorrect. {attempts_left} attempts left.")]
+    #[error("The verification code is incorrect. {} left.", count((*attempts_left).max(0) as u64, "attempt"))]
     Incorrect { attempts_left: i32 },
     #[error("The verification code has expired. Send a new code.")]
     Expired,
@@ -101,4 +134,31 @@ pub enum VerificationError {
     MfaIncorrect,
     #[error("No virtual MFA device is bound.")]
     MfaNotBound,
+}
+
+/// "1 second", "5 seconds": messages read as a person would write them.
+fn count(n: u64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_a_person_writes_them() {
+        let throttled = |retry_after_secs| DomainError::SignInThrottled { retry_after_secs };
+        assert_eq!(
+            throttled(1).to_string(),
+            "Too many failed sign-in attempts. Wait 1 second and try again."
+        );
+        assert!(throttled(30).to_string().contains("Wait 30 seconds"));
+        let incorrect = |attempts_left| VerificationError::Incorrect { attempts_left };
+        assert!(incorrect(1).to_string().ends_with("1 attempt left."));
+        assert!(incorrect(4).to_string().ends_with("4 attempts left."));
+    }
 }

@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{account, ram_user};
-use crate::error::DomainError;
+use crate::error::{DomainError, FieldChecks};
 use crate::security_preference::{self, SecurityPreference};
 use crate::services::Services;
 
@@ -56,10 +56,12 @@ impl NewAccount {
             mobile_phone: self.mobile_phone.trim().to_owned(),
             password: self.password,
         };
-        validate_alias(&account.alias)?;
-        validate_email(&account.email)?;
-        validate_mobile_phone(&account.mobile_phone)?;
-        validate_password(&account.password)?;
+        let mut checks = FieldChecks::default();
+        checks.check(validate_alias(&account.alias));
+        checks.check(validate_email(&account.email));
+        checks.check(validate_mobile_phone(&account.mobile_phone));
+        checks.check(validate_password(&account.password));
+        checks.finish()?;
         Ok(account)
     }
 }
@@ -187,13 +189,18 @@ pub async fn set_up_first_account(
     if !setup_needed(svc).await? {
         return Err(DomainError::AlreadySetUp);
     }
-    if new.password != confirm_password {
-        return Err(DomainError::invalid(
+    // Every field is checked before anything is written, and every mistake reported at once.
+    let mut checks = FieldChecks::default();
+    let matching = new.password == confirm_password;
+    let new = checks.check(new.normalized());
+    if !matching {
+        checks.check::<()>(Err(DomainError::invalid(
             "confirm_password",
             "The two passwords do not match.",
-        ));
+        )));
     }
-    let account = create_account(svc, new).await?;
+    checks.finish()?;
+    let account = create_account(svc, new.expect("checked above")).await?;
     Ok(Principal::Owner {
         account_id: account.id,
     })

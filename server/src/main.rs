@@ -86,8 +86,11 @@ async fn serve(config: Config) -> Result<(), Failure> {
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.listen;
     let needs_setup = identity::setup_needed(&svc).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let api_listener = tokio::net::TcpListener::bind(config.api_listen).await?;
     let gateway = Arc::new(
         Gateway::new(svc.clone())
+            .with_host_id(api_listener.local_addr()?.to_string())
             .with_trusted_proxies(config.trusted_proxies.clone())
             .with_nonce_capacity(config.nonce_capacity),
     );
@@ -99,8 +102,6 @@ async fn serve(config: Config) -> Result<(), Failure> {
         config.secure_cookies,
         config.trusted_proxies.clone(),
     );
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let api_listener = tokio::net::TcpListener::bind(config.api_listen).await?;
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!("console listening on {url}");
     tracing::info!(

@@ -39,10 +39,11 @@ pub enum PolicyLevel {
     Account,
 }
 
-/// One entry that is not an address or CIDR block: its position and what is wrong.
+/// What is wrong with a policy's list: one entry that is not an address or CIDR block (its
+/// position), or the list as a whole (`index` None: empty while active, too long).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryError {
-    pub index: usize,
+    pub index: Option<usize>,
     pub message: String,
 }
 
@@ -94,7 +95,7 @@ impl NetworkPolicy {
             match parse_entry(entry) {
                 Some(network) => networks.push(network),
                 None => errors.push(EntryError {
-                    index,
+                    index: Some(index),
                     message: format!(
                         "\"{entry}\" is not an IPv4 or IPv6 address or CIDR block (such as \
                          203.0.113.7, 198.51.100.0/24 or 2001:db8::/32)."
@@ -108,7 +109,7 @@ impl NetworkPolicy {
         let entries = kept;
         let whole = |message: &str| {
             vec![EntryError {
-                index: usize::MAX,
+                index: None,
                 message: message.to_owned(),
             }]
         };
@@ -382,15 +383,21 @@ mod tests {
             .map(|e| e.to_string())
             .collect();
         let errors = NetworkPolicy::from_entries(true, &entries).unwrap_err();
-        let positions: Vec<usize> = errors.iter().map(|e| e.index).collect();
+        let positions: Vec<Option<usize>> = errors.iter().map(|e| e.index).collect();
         // Positions in the list as given: the blank entry is skipped, not renumbered.
-        assert_eq!(positions, [1, 3]);
+        assert_eq!(positions, [Some(1), Some(3)]);
         assert!(errors[0].message.contains("\"10.0.0.300\""));
-        assert!(NetworkPolicy::from_entries(true, &[]).is_err());
+        let empty = NetworkPolicy::from_entries(true, &[]).unwrap_err();
+        assert_eq!(empty[0].index, None);
+        assert!(empty[0]
+            .message
+            .starts_with("An active policy needs at least one address"));
         let too_many: Vec<String> = (0..=MAX_ENTRIES)
             .map(|i| format!("10.0.{}.{}", i / 250, i % 250))
             .collect();
-        assert!(NetworkPolicy::from_entries(true, &too_many).is_err());
+        let long = NetworkPolicy::from_entries(true, &too_many).unwrap_err();
+        assert_eq!(long[0].index, None);
+        assert!(long[0].message.contains("at most"));
     }
 
     #[test]

@@ -9,11 +9,11 @@ use sea_orm::{
 
 use crate::access_keys::{purge_date, RECYCLE_BIN_RETENTION_DAYS};
 use crate::entities::{access_key, ram_user};
-use crate::error::DomainError;
+use crate::error::{DomainError, FieldChecks};
 use crate::identity::{hash_password, validate_email, validate_mobile_phone, validate_password};
 use crate::services::Services;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct NewRamUser {
     pub name: String,
     /// Defaults to the logon name.
@@ -21,6 +21,23 @@ pub struct NewRamUser {
     pub email: Option<String>,
     pub mobile_phone: Option<String>,
     pub comments: Option<String>,
+    /// A console password, checked with the other fields and stored (hashed) in the same row;
+    /// `None`: the user cannot sign in to the console.
+    pub console_password: Option<String>,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for NewRamUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewRamUser")
+            .field("name", &self.name)
+            .field("display_name", &self.display_name)
+            .field(
+                "console_password",
+                &self.console_password.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// The longest a display name may be, in characters (a logon name is at most 64).
@@ -70,6 +87,46 @@ pub fn validate_comments(comments: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// The fields a user's Basic Information holds, normalised and checked alike for create and
+/// update; every failure goes into `checks`.
+struct UserFields {
+    display_name: String,
+    email: Option<String>,
+    mobile_phone: Option<String>,
+    comments: Option<String>,
+}
+
+impl UserFields {
+    fn checked(
+        checks: &mut FieldChecks,
+        display_name: String,
+        email: Option<String>,
+        mobile_phone: Option<String>,
+        comments: Option<String>,
+    ) -> Self {
+        let display_name = display_name.trim().to_owned();
+        checks.check(validate_display_name(&display_name));
+        let email = present(email).map(|e| e.to_ascii_lowercase());
+        if let Some(email) = &email {
+            checks.check(validate_email(email));
+        }
+        let mobile_phone = present(mobile_phone);
+        if let Some(phone) = &mobile_phone {
+            checks.check(validate_mobile_phone(phone));
+        }
+        let comments = present(comments);
+        if let Some(comments) = &comments {
+            checks.check(validate_comments(comments));
+        }
+        Self {
+            display_name,
+            email,
+            mobile_phone,
+            comments,
+        }
+    }
+}
+
 /// Empty optional fields count as absent.
 fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -81,21 +138,26 @@ pub async fn create(
     new: NewRamUser,
 ) -> Result<ram_user::Model, DomainError> {
     let name = new.name.trim().to_owned();
-    validate_user_name(&name)?;
-    let display_name = present(new.display_name).unwrap_or_else(|| name.clone());
-    validate_display_name(&display_name)?;
-    let email = present(new.email).map(|e| e.to_ascii_lowercase());
-    if let Some(email) = &email {
-        validate_email(email)?;
+    let mut checks = FieldChecks::default();
+    checks.check(validate_user_name(&name));
+    let password = new.console_password.filter(|p| !p.is_empty());
+    if let Some(password) = &password {
+        checks.check(validate_password(password));
     }
-    let mobile_phone = present(new.mobile_phone);
-    if let Some(phone) = &mobile_phone {
-        validate_mobile_phone(phone)?;
-    }
-    let comments = present(new.comments);
-    if let Some(comments) = &comments {
-        validate_comments(comments)?;
-    }
+    let fields = UserFields::checked(
+        &mut checks,
+        present(new.display_name).unwrap_or_else(|| name.clone()),
+        new.email,
+        new.mobile_phone,
+        new.comments,
+    );
+    checks.finish()?;
+    let UserFields {
+        display_name,
+        email,
+        mobile_phone,
+        comments,
+    } = fields;
     if let Some(existing) = find_any(svc, account_id, &name).await? {
         return Err(match existing.recycled_at {
             None => already_exists(),
@@ -104,6 +166,10 @@ pub async fn create(
             )),
         });
     }
+    let password_hash = match password {
+        Some(password) => Some(hash_password(password).await?),
+        None => None,
+    };
     let now = svc.clock.now();
     ram_user::ActiveModel {
         account_id: Set(account_id),
@@ -112,7 +178,7 @@ pub async fn create(
         email: Set(email),
         mobile_phone: Set(mobile_phone),
         comments: Set(comments),
-        password_hash: Set(None),
+        password_hash: Set(password_hash),
         access_key_count: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -188,20 +254,20 @@ pub async fn update(
     user_id: i64,
     changes: UserChanges,
 ) -> Result<ram_user::Model, DomainError> {
-    let display_name = changes.display_name.trim().to_owned();
-    validate_display_name(&display_name)?;
-    let email = present(changes.email).map(|e| e.to_ascii_lowercase());
-    if let Some(email) = &email {
-        validate_email(email)?;
-    }
-    let mobile_phone = present(changes.mobile_phone);
-    if let Some(phone) = &mobile_phone {
-        validate_mobile_phone(phone)?;
-    }
-    let comments = present(changes.comments);
-    if let Some(comments) = &comments {
-        validate_comments(comments)?;
-    }
+    let mut checks = FieldChecks::default();
+    let UserFields {
+        display_name,
+        email,
+        mobile_phone,
+        comments,
+    } = UserFields::checked(
+        &mut checks,
+        changes.display_name.trim().to_owned(),
+        changes.email,
+        changes.mobile_phone,
+        changes.comments,
+    );
+    checks.finish()?;
     let mut user: ram_user::ActiveModel = find_by_id(svc, account_id, user_id).await?.into();
     user.display_name = Set(display_name);
     user.email = Set(email);
@@ -556,6 +622,83 @@ pub async fn list(
     Ok(UserPage { users, next_marker })
 }
 
+/// Where a page of users starts, for paging both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageCursor {
+    First,
+    /// The page after the user with this id (the previous page's `next_marker`).
+    After(i64),
+    /// The page before the user with this id (the next page's `previous_marker`).
+    Before(i64),
+}
+
+/// One page of users with where it sits in the whole list: the console's Users page.
+pub struct UsersWindow {
+    pub users: Vec<ram_user::Model>,
+    pub next_marker: Option<i64>,
+    pub previous_marker: Option<i64>,
+    /// How many users come before this page.
+    pub offset: u64,
+    pub total: u64,
+}
+
+/// A page of users in creation order, keyset-paged either way (no OFFSET scans at 100,000 users).
+pub async fn window(
+    svc: &Services,
+    account_id: i64,
+    cursor: PageCursor,
+    max_items: u64,
+) -> Result<UsersWindow, DomainError> {
+    let live = ram_user::Entity::find().filter(live_in(account_id));
+    let mut users = match cursor {
+        PageCursor::First => list(svc, account_id, None, max_items).await?.users,
+        PageCursor::After(after) => list(svc, account_id, Some(after), max_items).await?.users,
+        PageCursor::Before(before) => {
+            let mut users = live
+                .clone()
+                .filter(ram_user::Column::Id.lt(before))
+                .order_by_desc(ram_user::Column::Id)
+                .limit(max_items)
+                .all(&svc.db)
+                .await?;
+            users.reverse();
+            users
+        }
+    };
+    // Before the first user there is nothing to go back to: show the first page.
+    if users.is_empty() && matches!(cursor, PageCursor::Before(_)) {
+        users = list(svc, account_id, None, max_items).await?.users;
+    }
+    let total = count(svc, account_id).await?;
+    let (Some(first), Some(last)) = (users.first().map(|u| u.id), users.last().map(|u| u.id))
+    else {
+        return Ok(UsersWindow {
+            users,
+            next_marker: None,
+            previous_marker: None,
+            offset: 0,
+            total,
+        });
+    };
+    let offset = live
+        .clone()
+        .filter(ram_user::Column::Id.lt(first))
+        .count(&svc.db)
+        .await?;
+    let more = live
+        .filter(ram_user::Column::Id.gt(last))
+        .one(&svc.db)
+        .await?
+        .is_some();
+    Ok(UsersWindow {
+        next_marker: more.then_some(last),
+        previous_marker: (offset > 0).then_some(first),
+        offset,
+        total,
+        users,
+    })
+}
+
 pub async fn count(svc: &Services, account_id: i64) -> Result<u64, DomainError> {
     Ok(ram_user::Entity::find()
         .filter(live_in(account_id))
@@ -563,8 +706,11 @@ pub async fn count(svc: &Services, account_id: i64) -> Result<u64, DomainError> 
         .await?)
 }
 
+/// RAM's own words for a taken name, which the SDKs show; the console says it its own way.
+pub const USER_EXISTS_MESSAGE: &str = "The user does already EXIST.";
+
 fn already_exists() -> DomainError {
-    DomainError::conflict("EntityAlreadyExists.User", "The user does already EXIST.")
+    DomainError::conflict("EntityAlreadyExists.User", USER_EXISTS_MESSAGE)
 }
 
 fn is_unique_violation(error: &sea_orm::DbErr) -> bool {

@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entities::account;
-use crate::error::DomainError;
+use crate::error::{DomainError, FieldChecks};
 use crate::network_policy::parse_network;
 use crate::services::Services;
 
@@ -180,16 +180,27 @@ pub async fn update(
             ));
         }
     }
-    let masks = changes
-        .login_network_masks
-        .as_deref()
-        .map(parse_login_network_masks)
-        .transpose()?;
-    let hours = changes
-        .login_session_hours
-        .as_deref()
-        .map(parse_login_session_hours)
-        .transpose()?;
+    // Every value checked before anything is written, every bad one reported.
+    let mut checks = FieldChecks::default();
+    let masks = checks
+        .check(
+            changes
+                .login_network_masks
+                .as_deref()
+                .map(parse_login_network_masks)
+                .transpose(),
+        )
+        .flatten();
+    let hours = checks
+        .check(
+            changes
+                .login_session_hours
+                .as_deref()
+                .map(parse_login_session_hours)
+                .transpose(),
+        )
+        .flatten();
+    checks.finish()?;
     let mut update = account::Entity::update_many().filter(account::Column::Id.eq(account_id));
     let mut changed = false;
     if let Some(allow) = changes.allow_user_to_manage_access_keys {

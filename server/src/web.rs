@@ -55,6 +55,7 @@ pub fn console_router(
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn(status_of_console_errors))
+        .layer(middleware::from_fn(no_store))
         .layer(Extension(backend))
         .layer(Extension(svc.clone()))
         .layer(middleware::from_fn_with_state(svc, audit_console_operation))
@@ -83,6 +84,29 @@ async fn status_of_console_errors(request: Request, next: Next) -> Response {
         parts.status = error.http_status();
     }
     Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Console pages and server-function answers are about one signed-in person: never kept by the
+/// browser or a proxy, so Back after Sign Out asks the server again (and lands on sign-in).
+/// Static assets (`/pkg/…`, icons) may be cached.
+async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let personal = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|kind| kind.to_str().ok())
+        .is_some_and(|kind| {
+            kind.starts_with("text/html")
+                || kind.starts_with("application/json")
+                || kind.starts_with("text/csv")
+        });
+    if personal || response.status().is_redirection() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
 }
 
 /// State-changing requests must come from the console's own pages: a browser says where a request
@@ -179,15 +203,16 @@ async fn audit_console_operation(
     request: Request,
     next: Next,
 ) -> Response {
-    let name = request
+    let endpoint = request
         .uri()
         .path()
         .strip_prefix("/api/")
-        .map(event_name)
-        .filter(|name| {
-            !audit::is_read(name) && !matches!(name.as_str(), "SetupNeeded" | "CurrentIdentity")
+        .map(str::to_owned)
+        .filter(|endpoint| {
+            let name = camel_case(endpoint);
+            !audit::is_read(&name) && !matches!(name.as_str(), "SetupNeeded" | "CurrentIdentity")
         });
-    let Some(name) = name else {
+    let Some(endpoint) = endpoint else {
         return next.run(request).await;
     };
     let before = session.get::<Principal>(PRINCIPAL).await.ok().flatten();
@@ -208,6 +233,7 @@ async fn audit_console_operation(
     let parameters: Vec<(String, String)> = form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    let name = event_name(&endpoint, &parameters);
     let response = next
         .run(Request::from_parts(parts, axum::body::Body::from(body)))
         .await;
@@ -220,11 +246,12 @@ async fn audit_console_operation(
     let Ok(body) = axum::body::to_bytes(body, AUDITED_BODY_LIMIT).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let error =
-        (!parts.status.is_success()).then(|| match serde_json::from_slice::<ConsoleError>(&body) {
-            Ok(error) => (error.code().to_owned(), error.to_string()),
-            Err(_) => ("InternalError".to_owned(), parts.status.to_string()),
-        });
+    // A redirect (Sign Out's, a form's) is how an operation that succeeded answers a plain form.
+    let failed = parts.status.is_client_error() || parts.status.is_server_error();
+    let error = failed.then(|| match serde_json::from_slice::<ConsoleError>(&body) {
+        Ok(error) => (error.code().to_owned(), error.to_string()),
+        Err(_) => ("InternalError".to_owned(), parts.status.to_string()),
+    });
     // A new key's ID, read from the answer that carries it (its secret is not kept).
     let created_key = (error.is_none() && name == "CreateAccessKey")
         .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
@@ -256,8 +283,41 @@ async fn audit_console_operation(
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
+/// The audit trail's name for a console operation: the API action's name where the API does the
+/// same (so one filter finds both), else the endpoint's own in the same style.
+fn event_name(endpoint: &str, parameters: &[(String, String)]) -> String {
+    let param = |name: &str| {
+        parameters
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let present = |name: &str| param(name).is_some_and(|value| !value.is_empty());
+    match endpoint {
+        "sign_in" => "ConsoleSignin",
+        "sign_out" => "ConsoleSignout",
+        "set_access_key_status" => "UpdateAccessKey",
+        "set_policy_attached" if param("attached") == Some("true") => "AttachPolicyToUser",
+        "set_policy_attached" => "DetachPolicyFromUser",
+        "set_console_password" => "UpdateLoginProfile",
+        "remove_console_password" => "DeleteLoginProfile",
+        "save_network_policy" if present("access_key_id") => "SetAccessKeyPolicy",
+        "save_network_policy" => "SetAccessKeyPolicyForAccount",
+        "save_security_settings" => "SetSecurityPreference",
+        "restore_access_key" => "RestoreAccessKeyFromRecycleBin",
+        "purge_access_key" => "DeleteAccessKeyInRecycleBin",
+        "restore_user" => "RestoreUserFromRecycleBin",
+        "purge_user" => "DeleteUserInRecycleBin",
+        "start_mfa_binding" => "CreateVirtualMFADevice",
+        "confirm_mfa_binding" => "BindMFADevice",
+        "unbind_mfa" => "UnbindMFADevice",
+        other => return camel_case(other),
+    }
+    .to_owned()
+}
+
 /// `create_access_key` → `CreateAccessKey`.
-fn event_name(endpoint: &str) -> String {
+fn camel_case(endpoint: &str) -> String {
     endpoint
         .split('_')
         .map(|word| {

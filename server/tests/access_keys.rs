@@ -98,9 +98,14 @@ async fn an_account_holds_at_most_five_keys() {
         assert_eq!(access_keys::list(&h.svc, owner).await.unwrap().len(), 5);
 
         let first = access_keys::list(&h.svc, owner).await.unwrap().remove(0);
-        access_keys::delete(&h.svc, owner, &first.access_key_id)
-            .await
-            .unwrap();
+        access_keys::delete(
+            &h.svc,
+            owner,
+            &first.access_key_id,
+            access_keys::DeleteGuard::AnyStatus,
+        )
+        .await
+        .unwrap();
         access_keys::create(&h.svc, owner)
             .await
             .expect("a slot was freed");
@@ -183,7 +188,9 @@ async fn delete_removes_the_key_and_retires_its_id() {
             .unwrap()
             .key
             .access_key_id;
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
         assert!(
             access_keys::list(&h.svc, owner).await.unwrap().is_empty(),
             "{}",
@@ -205,7 +212,7 @@ async fn delete_removes_the_key_and_retires_its_id() {
             .unwrap();
         assert_eq!(stored.access_key_count, 0);
         assert!(matches!(
-            access_keys::delete(&h.svc, owner, &id).await,
+            access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus).await,
             Err(DomainError::NotFound { .. })
         ));
     })
@@ -234,7 +241,7 @@ async fn one_account_cannot_see_change_or_delete_another_accounts_keys() {
         let disable = access_keys::set_status(&h.svc, other, &id, Status::Inactive).await;
         assert!(matches!(disable, Err(DomainError::NotFound { .. })));
         assert!(matches!(
-            access_keys::delete(&h.svc, other, &id).await,
+            access_keys::delete(&h.svc, other, &id, access_keys::DeleteGuard::AnyStatus).await,
             Err(DomainError::NotFound { .. })
         ));
         assert_eq!(

@@ -32,9 +32,14 @@ async fn rival_account(h: &Harness) -> Rival {
         .unwrap()
         .key
         .access_key_id;
-    access_keys::delete(&h.svc, ci_bot, &recycled_key)
-        .await
-        .unwrap();
+    access_keys::delete(
+        &h.svc,
+        ci_bot,
+        &recycled_key,
+        access_keys::DeleteGuard::AnyStatus,
+    )
+    .await
+    .unwrap();
     let recycled_user = h.user(account_id, "departed").await;
     ram_users::delete(&h.svc, account_id, recycled_user, UserKeys::RecycleWithUser)
         .await

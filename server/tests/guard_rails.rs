@@ -15,6 +15,7 @@ use sea_orm::EntityTrait;
 use server::access_keys::{self, KeyOwner};
 use server::audit::{self, EventFilter};
 use server::entities::audit_event;
+use server::error::{DomainError, VerificationError};
 use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
 use server::gateway::{api_router, Gateway};
 use server::identity::Principal;
@@ -142,9 +143,14 @@ async fn a_pasted_leak_flags_only_genuine_pairs_and_a_flagged_key_fails_every_ca
         );
         // Reporting again changes nothing; the flag goes only with the key.
         assert_eq!(leaks::report_text(&h.svc, &text).await.unwrap().len(), 1);
-        access_keys::delete(&h.svc, owner, &leaked_id)
-            .await
-            .unwrap();
+        access_keys::delete(
+            &h.svc,
+            owner,
+            &leaked_id,
+            access_keys::DeleteGuard::AnyStatus,
+        )
+        .await
+        .unwrap();
         assert!(leaks::report_text(&h.svc, &text).await.unwrap().is_empty());
     })
     .await;
@@ -576,7 +582,15 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
             &app_code(&key, now + 60),
         )
         .await;
-        assert!(wrong.is_err());
+        assert!(
+            matches!(
+                wrong,
+                Err(DomainError::Verification(
+                    VerificationError::MfaNotConsecutive
+                ))
+            ),
+            "{wrong:?}"
+        );
         assert!(!mfa::is_bound(&h.svc, owner).await.unwrap());
         mfa::confirm_binding(
             &h.svc,
@@ -599,7 +613,14 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
         h.clock.advance(chrono::Duration::seconds(30));
         let later = h.clock.now().timestamp();
         let sent = verification::send_code(&h.svc, owner, Purpose::CreateAccessKey).await;
-        assert!(sent.is_err(), "codes come from the device now");
+        assert!(
+            matches!(
+                sent,
+                Err(DomainError::Verification(VerificationError::UseMfaDevice))
+            ),
+            "codes come from the device now: {:?}",
+            sent.err()
+        );
         verification::confirm(
             &h.svc,
             owner,
@@ -615,7 +636,13 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
             &app_code(&key, later),
         )
         .await;
-        assert!(replay.is_err(), "the same code twice");
+        assert!(
+            matches!(
+                replay,
+                Err(DomainError::Verification(VerificationError::MfaIncorrect))
+            ),
+            "the same code twice: {replay:?}"
+        );
 
         // Unbinding needs a current code: one digit off is refused.
         h.clock.advance(chrono::Duration::seconds(30));
@@ -631,7 +658,14 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
                 }
             })
             .collect();
-        assert!(mfa::unbind(&h.svc, owner, &off_by_one).await.is_err());
+        let unbind = mfa::unbind(&h.svc, owner, &off_by_one).await;
+        assert!(
+            matches!(
+                unbind,
+                Err(DomainError::Verification(VerificationError::MfaIncorrect))
+            ),
+            "{unbind:?}"
+        );
         assert!(mfa::is_bound(&h.svc, owner).await.unwrap());
         mfa::unbind(&h.svc, owner, &app_code(&key, h.clock.now().timestamp()))
             .await

@@ -237,7 +237,7 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
             .unwrap()
             .key
             .access_key_id;
-        access_keys::delete(&h.svc, owner, &deleted_before)
+        access_keys::delete(&h.svc, owner, &deleted_before, access_keys::DeleteGuard::AnyStatus)
             .await
             .unwrap();
 

@@ -251,7 +251,9 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .expect("enabled again");
-    access_keys::delete(&one, owner, &id).await.unwrap();
+    access_keys::delete(&one, owner, &id, access_keys::DeleteGuard::AnyStatus)
+        .await
+        .unwrap();
     let refused = authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .err()

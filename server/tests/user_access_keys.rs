@@ -78,7 +78,9 @@ async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
         access_keys::set_status(&h.svc, owner, &id, Status::Inactive)
             .await
             .unwrap();
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
 
         assert!(
             access_keys::list(&h.svc, owner).await.unwrap().is_empty(),
@@ -121,7 +123,9 @@ async fn restore_is_refused_while_the_user_holds_two_keys() {
             .unwrap()
             .key
             .access_key_id;
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
         access_keys::create(&h.svc, owner).await.unwrap();
         access_keys::create(&h.svc, owner).await.unwrap();
         let restore = access_keys::restore(&h.svc, account_id, &id).await;
@@ -157,7 +161,9 @@ async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
             .unwrap()
             .key
             .access_key_id;
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
 
         h.clock.advance(Duration::days(30));
         let late = access_keys::restore(&h.svc, account_id, &id).await;
@@ -195,7 +201,9 @@ async fn delete_permanently_purges_now() {
             .unwrap()
             .key
             .access_key_id;
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
         access_keys::delete_from_recycle_bin(&h.svc, account_id, &id)
             .await
             .unwrap();
@@ -243,7 +251,7 @@ async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
             h.backend
         );
         assert!(matches!(
-            access_keys::delete(&h.svc, foreign, &id).await,
+            access_keys::delete(&h.svc, foreign, &id, access_keys::DeleteGuard::AnyStatus).await,
             Err(DomainError::NotFound { .. })
         ));
         assert!(matches!(
@@ -251,7 +259,9 @@ async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
             Err(DomainError::NotFound { .. })
         ));
 
-        access_keys::delete(&h.svc, owner, &id).await.unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
         assert!(access_keys::recycle_bin(&h.svc, other)
             .await
             .unwrap()
@@ -275,4 +285,95 @@ fn owner_user(owner: KeyOwner) -> i64 {
         KeyOwner::User { user_id, .. } => user_id,
         KeyOwner::Account { .. } => unreachable!("a RAM user's key"),
     }
+}
+
+#[tokio::test]
+async fn the_recycle_bin_keeps_three_keys_of_a_user_and_purges_the_earliest_beyond() {
+    on_every_database(|h| async move {
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
+        let mut deleted = Vec::new();
+        for _ in 0..4 {
+            let id = access_keys::create(&h.svc, owner)
+                .await
+                .unwrap()
+                .key
+                .access_key_id;
+            access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
+                .await
+                .unwrap();
+            deleted.push(id);
+            h.clock.advance(Duration::minutes(1));
+        }
+        let bin = access_keys::recycle_bin(&h.svc, account_id).await.unwrap();
+        let kept: Vec<&str> = bin.iter().map(|k| k.key.access_key_id.as_str()).collect();
+        // Newest first; the first one deleted is gone for good, its ID never to return.
+        assert_eq!(
+            kept,
+            [&deleted[3], &deleted[2], &deleted[1]],
+            "{}",
+            h.backend
+        );
+        assert!(matches!(
+            access_keys::restore(&h.svc, account_id, &deleted[0]).await,
+            Err(DomainError::NotFound {
+                code: "EntityNotExist.RecycleBin.AccessKey",
+                ..
+            })
+        ));
+        assert!(
+            retired_access_key_id::Entity::find_by_id(deleted[0].clone())
+                .one(&h.svc.db)
+                .await
+                .unwrap()
+                .is_some(),
+            "{}",
+            h.backend
+        );
+        // Another user's recycled keys are not counted against this one's.
+        let other = KeyOwner::User {
+            account_id,
+            user_id: h.user(account_id, "other-bot").await,
+        };
+        let id = access_keys::create(&h.svc, other)
+            .await
+            .unwrap()
+            .key
+            .access_key_id;
+        access_keys::delete(&h.svc, other, &id, access_keys::DeleteGuard::AnyStatus)
+            .await
+            .unwrap();
+        assert_eq!(
+            access_keys::recycle_bin(&h.svc, account_id)
+                .await
+                .unwrap()
+                .len(),
+            4
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_console_deletes_only_a_disabled_key() {
+    on_every_database(|h| async move {
+        let (_, owner) = h.ram_user_keys("acme", "ci-bot").await;
+        let id = access_keys::create(&h.svc, owner).await.unwrap().key.access_key_id;
+        let refused =
+            access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::Inactive).await;
+        assert!(
+            matches!(&refused, Err(DomainError::Conflict { code: "DeleteConflict.AccessKey.Active", message })
+                if message.contains("Disable it first")),
+            "{}: {refused:?}",
+            h.backend
+        );
+        assert_eq!(access_keys::list(&h.svc, owner).await.unwrap().len(), 1);
+        access_keys::set_status(&h.svc, owner, &id, Status::Inactive)
+            .await
+            .unwrap();
+        access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::Inactive)
+            .await
+            .unwrap();
+        assert!(access_keys::list(&h.svc, owner).await.unwrap().is_empty());
+    })
+    .await;
 }

@@ -6,10 +6,17 @@ use crate::backend::answer;
 use crate::error::ConsoleError;
 use crate::model::{NewUserForm, UserDetail, UserEdit, UserList, UserRow};
 
+/// `marker`: the page after that user; `before`: the page before that user.
 #[server(endpoint = "list_users")]
-pub async fn list_users(query: String, marker: Option<i64>) -> Result<UserList, ConsoleError> {
-    answer(|backend, session| async move { backend.list_users(&session, query, marker).await })
-        .await
+pub async fn list_users(
+    query: String,
+    marker: Option<i64>,
+    before: Option<i64>,
+) -> Result<UserList, ConsoleError> {
+    answer(
+        |backend, session| async move { backend.list_users(&session, query, marker, before).await },
+    )
+    .await
 }
 
 #[server(endpoint = "create_user")]

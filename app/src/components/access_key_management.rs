@@ -37,24 +37,51 @@ pub fn AccessKeyManagement(
         Action::new(move |id: &String| report_access_key_leak(user.get_value(), id.clone()));
     Effect::new(move |_| {
         if let Some(Ok(())) = report_leak.value().get() {
+            let reported = reporting.get_untracked();
             reporting.set(None);
+            // Its Report Leak button is gone with the reload; the row's next action takes focus.
+            if let Some(key) = reported {
+                crate::focus::when_rendered(format!("#status-{}", key.access_key_id));
+            }
             keys.refetch();
         }
     });
     let recycles = RwSignal::new(false);
+    // Disable asks first (calls with the key fail at once); Enable does not.
+    let disabling = RwSignal::new(None::<AccessKeyRow>);
+    let change_status = move |(key, to): (AccessKeyRow, AccessKeyStatus)| match to {
+        AccessKeyStatus::Inactive => {
+            set_status.value().set(None);
+            disabling.set(Some(key));
+        }
+        AccessKeyStatus::Active => {
+            // The reload replaces the button; focus comes back to it (now Disable).
+            crate::focus::when_rendered(format!("#status-{}", key.access_key_id));
+            set_status.dispatch((key.access_key_id, to));
+        }
+    };
 
     Effect::new(move |_| {
-        if set_status.value().get().is_some() {
+        if let Some(result) = set_status.value().get() {
+            if result.is_ok() {
+                disabling.set(None);
+            }
             keys.refetch();
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
             deleting.set(None);
+            // The row is gone; Create AccessKey is what a person is likely to want next.
+            crate::focus::when_rendered("#create-access-key");
             keys.refetch();
         }
     });
+    // Enable's refusal shows above the table; Disable's in its dialog.
     let status_error = move || {
+        if disabling.get().is_some() {
+            return None;
+        }
         set_status
             .value()
             .get()
@@ -76,6 +103,7 @@ pub fn AccessKeyManagement(
                             .filter(|k| k.leaked)
                             .map(|k| k.access_key_id.clone())
                             .collect();
+                        let recovery = leak_recovery(at_limit, list.can_manage);
                         recycles.set(list.delete_recycles);
                         let limit_note = if list.delete_recycles {
                             "A RAM user can have at most two AccessKey pairs. Delete one it no longer uses to create another.".to_owned()
@@ -86,9 +114,8 @@ pub fn AccessKeyManagement(
                             {(!leaked.is_empty()).then(|| view! {
                                 <div class="banner error" role="alert">
                                     <strong>"There is a risk of leakage of AccessKey " {leaked.join(", ")} "."</strong>
-                                    " Every API call with it now fails with \"Forbidden : There is a risk of leakage of this AccessKey.\" \
-                                     To recover: create a new AccessKey pair, move your applications to it, \
-                                     then disable and delete the leaked one."
+                                    " Every API call with it now fails with \"Forbidden : There is a risk of leakage of this AccessKey.\" "
+                                    {recovery}
                                 </div>
                             })}
                             {list.can_manage.then(|| view! {
@@ -96,6 +123,7 @@ pub fn AccessKeyManagement(
                                     <button
                                         type="button"
                                         class="button primary"
+                                        id="create-access-key"
                                         disabled=at_limit
                                         on:click=move |_| flow.set(CreateFlow::Verifying)
                                     >
@@ -108,7 +136,7 @@ pub fn AccessKeyManagement(
                                 keys=list.keys
                                 can_manage=list.can_manage
                                 user=user.get_value()
-                                on_set_status=move |change: (String, AccessKeyStatus)| { set_status.dispatch(change); }
+                                on_set_status=change_status
                                 on_delete=move |key: AccessKeyRow| {
                                     delete.value().set(None);
                                     deleting.set(Some(key));
@@ -122,7 +150,7 @@ pub fn AccessKeyManagement(
                         }
                         .into_any()
                     }
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Err(error) => view! { <PageError error page_has_heading=true/> }.into_any(),
                 }
             })}
         </Transition>
@@ -144,6 +172,22 @@ pub fn AccessKeyManagement(
             }
             .into_any(),
         }}
+        {move || disabling.get().map(|key| view! {
+            <ConfirmDialog
+                title="Disable AccessKey"
+                message=format!(
+                    "Disable the AccessKey pair {}? Every API call signed with it fails from now on \
+                     (InvalidAccessKeyId.Inactive) until you enable it again. Last used: {}.",
+                    key.access_key_id,
+                    key.last_used.clone().unwrap_or_else(|| "never".to_owned())
+                )
+                confirm_label="Disable"
+                on_confirm=move |_| { set_status.dispatch((key.access_key_id.clone(), AccessKeyStatus::Inactive)); }
+                on_cancel=move |_| disabling.set(None)
+                pending=set_status.pending()
+                error=Signal::derive(move || set_status.value().get().and_then(Result::err))
+            />
+        })}
         {move || reporting.get().map(|key| view! {
             <ConfirmDialog
                 title="Report Leak"
@@ -169,5 +213,23 @@ pub fn AccessKeyManagement(
                 error=Signal::derive(move || delete.value().get().and_then(Result::err))
             />
         })}
+    }
+}
+
+/// What to do about a leaked key, in steps that work within the key limit: at the limit a new key
+/// cannot be created before one is deleted, and the leaked one already fails every call, so
+/// nothing is lost by deleting it first.
+fn leak_recovery(at_limit: bool, can_manage: bool) -> &'static str {
+    match (can_manage, at_limit) {
+        (false, _) => "Ask the account owner or a RAM administrator to replace it.",
+        (true, true) => {
+            "To recover: disable the leaked AccessKey pair and delete it (no call can use it any \
+             more, and the limit leaves no room for another), then create a new AccessKey pair and \
+             move your applications to it."
+        }
+        (true, false) => {
+            "To recover: create a new AccessKey pair, move your applications to it, then disable \
+             and delete the leaked one."
+        }
     }
 }

@@ -8,9 +8,9 @@ use crate::model::{AccessKeyRow, AccessKeyStatus};
 #[component]
 pub fn AccessKeyTable(
     keys: Vec<AccessKeyRow>,
-    /// Set a key's status (Disable / Enable).
+    /// Set a key's status (Disable asks first; Enable does not).
     #[prop(into)]
-    on_set_status: Callback<(String, AccessKeyStatus)>,
+    on_set_status: Callback<(AccessKeyRow, AccessKeyStatus)>,
     #[prop(into)] on_delete: Callback<AccessKeyRow>,
     /// Report Leak (asks first).
     #[prop(into)]
@@ -21,15 +21,23 @@ pub fn AccessKeyTable(
     /// The keys' RAM user (`None`: the caller's own keys), for links to a key's pages.
     user: Option<String>,
 ) -> impl IntoView {
+    // A reload replaces the rows: focus goes back to the control a person just used.
+    Effect::new(move |_| crate::focus::apply_pending());
     if keys.is_empty() {
+        let next_step = if can_manage {
+            "Click Create AccessKey to create one. Its secret is shown only once, when it is created."
+        } else {
+            "The account owner or a RAM administrator can create one."
+        };
         return view! {
             <div class="empty-state">
                 <p><strong>"No AccessKey pairs yet."</strong></p>
-                <p>"Click Create AccessKey to create one. Its secret is shown only once, when it is created."</p>
+                <p>{next_step}</p>
             </div>
         }
         .into_any();
     }
+    let any_active = keys.iter().any(|key| key.status == AccessKeyStatus::Active);
     let rows = keys
         .into_iter()
         .map(|key| {
@@ -44,7 +52,9 @@ pub fn AccessKeyTable(
             let id = key.access_key_id.clone();
             let row = key.clone();
             let leak_row = key.clone();
+            let status_row = key.clone();
             let leaked = key.leaked;
+            let inactive = key.status == AccessKeyStatus::Inactive;
             let policy_href = match &user {
                 Some(user) => format!("/access-keys/network-policy?key={id}&user={user}"),
                 None => format!("/access-keys/network-policy?key={id}"),
@@ -73,8 +83,9 @@ pub fn AccessKeyTable(
                             <button
                                 type="button"
                                 class="link-button"
+                                id=format!("status-{id}")
                                 disabled=move || busy.get()
-                                on:click=move |_| on_set_status.run((id.clone(), toggle_to))
+                                on:click=move |_| on_set_status.run((status_row.clone(), toggle_to))
                             >
                                 {toggle_label}
                             </button>
@@ -82,20 +93,25 @@ pub fn AccessKeyTable(
                                 <button
                                     type="button"
                                     class="link-button danger"
+                                    id=format!("leak-{id}")
                                     disabled=move || busy.get()
                                     on:click=move |_| on_report_leak.run(leak_row.clone())
                                 >
                                     "Report Leak"
                                 </button>
                             })}
-                            <button
-                                type="button"
-                                class="link-button danger"
-                                disabled=move || busy.get()
-                                on:click=move |_| on_delete.run(row.clone())
-                            >
-                                "Delete"
-                            </button>
+                            // As Alibaba's console: only a disabled key can be deleted.
+                            {inactive.then(|| view! {
+                                <button
+                                    type="button"
+                                    class="link-button danger"
+                                    id=format!("delete-{id}")
+                                    disabled=move || busy.get()
+                                    on:click=move |_| on_delete.run(row.clone())
+                                >
+                                    "Delete"
+                                </button>
+                            })}
                         })}
                     </td>
                 </tr>
@@ -103,7 +119,10 @@ pub fn AccessKeyTable(
         })
         .collect_view();
     view! {
-        <DataTable columns=&["AccessKey ID", "Status", "Created", "Last Used", "Actions"]>{rows}</DataTable>
+        <DataTable label="AccessKey pairs" columns=&["AccessKey ID", "Status", "Created", "Last Used", "Actions"]>{rows}</DataTable>
+        {(can_manage && any_active).then(|| view! {
+            <p class="field-hint table-note">"To delete an AccessKey pair, disable it first."</p>
+        })}
     }
     .into_any()
 }

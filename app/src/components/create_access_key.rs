@@ -31,9 +31,24 @@ pub fn PhoneVerificationDialog(
             resend_wait.set(sent.resend_after_secs);
         }
     });
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    // A refused code: back to the field (the OK button, disabled while checking, had focus), with
+    // the code selected for retyping.
+    let refocus_code = move || {
+        crate::focus::after_render(move || {
+            if let Some(input) = code_input.get_untracked() {
+                let _ = input.focus();
+                input.select();
+            }
+        })
+    };
     Effect::new(move |_| match create.value().get() {
         Some(Ok(key)) => on_created.run(key),
-        Some(Err(ConsoleError::Verification { resend: true, .. })) => resend_wait.set(0),
+        Some(Err(ConsoleError::Verification { resend: true, .. })) => {
+            resend_wait.set(0);
+            refocus_code();
+        }
+        Some(Err(_)) => refocus_code(),
         _ => {}
     });
     Effect::new(move |_| {
@@ -90,6 +105,7 @@ pub fn PhoneVerificationDialog(
                     <label for="verification-code">{if mfa { "MFA Code" } else { "Verification Code" }}</label>
                     <div class="input-with-button">
                         <input
+                            node_ref=code_input
                             id="verification-code"
                             name="verification_code"
                             inputmode="numeric"
@@ -137,11 +153,35 @@ pub fn CreateAccessKeyDialog(
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let feedback = RwSignal::new(None::<String>);
-    // Copies `text` and says what was copied (named by the second argument).
-    let copy = Callback::new(move |(text, what): (String, String)| {
+    // The secret has been copied or downloaded: closing loses nothing.
+    let kept = RwSignal::new(false);
+    // Closing before that asks once more.
+    let asking = RwSignal::new(false);
+    let go_back = NodeRef::<leptos::html::Button>::new();
+    let close = Callback::new(move |_: ()| {
+        if kept.get_untracked() || asking.get_untracked() {
+            on_close.run(());
+        } else {
+            asking.set(true);
+            crate::focus::after_render(move || {
+                if let Some(button) = go_back.get_untracked() {
+                    let _ = button.focus();
+                }
+            });
+        }
+    });
+    // Copies `text` and says what was copied (named by the second argument); `secret`: it holds
+    // the secret, so the pair is kept.
+    let copy = Callback::new(move |(text, what, secret): (String, String, bool)| {
         leptos::task::spawn_local(async move {
             feedback.set(Some(match copy_to_clipboard(&text).await {
-                Ok(()) => format!("Copied {what} to the clipboard."),
+                Ok(()) => {
+                    if secret {
+                        kept.set(true);
+                        asking.set(false);
+                    }
+                    format!("Copied {what} to the clipboard.")
+                }
                 Err(error) => format!("The browser did not allow copying: {error}"),
             }));
         });
@@ -154,7 +194,7 @@ pub fn CreateAccessKeyDialog(
     let (pair_id, pair_secret) = (id.clone(), secret.clone());
     let (csv_id, csv_secret) = (id.clone(), secret.clone());
     view! {
-        <Dialog title="Create AccessKey" on_close wide=true>
+        <Dialog title="Create AccessKey" on_close=close wide=true>
             <p class="banner success">"The AccessKey pair has been created."</p>
             <p class="banner warning">
                 "The AccessKey secret is displayed only now and cannot be retrieved later. Download \
@@ -162,10 +202,27 @@ pub fn CreateAccessKeyDialog(
                  this dialog."
             </p>
             <dl class="key-fields">
-                <KeyField label="AccessKey ID" value=id test_id="new-access-key-id" copy=copy/>
-                <KeyField label="AccessKey Secret" value=secret test_id="new-access-key-secret" copy=copy/>
+                <KeyField label="AccessKey ID" value=id test_id="new-access-key-id" copy=copy secret=false/>
+                <KeyField label="AccessKey Secret" value=secret test_id="new-access-key-secret" copy=copy secret=true/>
             </dl>
             <p class="copy-feedback" role="status">{move || feedback.get()}</p>
+            <Show when=move || asking.get()>
+                <div class="banner warning close-check" role="alert">
+                    <p>
+                        <strong>"You have not copied or downloaded the AccessKey secret."</strong>
+                        " Once this dialog closes, the secret cannot be shown again: you would have to \
+                         create a new AccessKey pair."
+                    </p>
+                    <div class="dialog-actions">
+                        <button type="button" class="button" node_ref=go_back on:click=move |_| asking.set(false)>
+                            "Go Back"
+                        </button>
+                        <button type="button" class="button danger" on:click=move |_| on_close.run(())>
+                            "Close Anyway"
+                        </button>
+                    </div>
+                </div>
+            </Show>
             <div class="dialog-actions">
                 <button
                     type="button"
@@ -173,7 +230,11 @@ pub fn CreateAccessKeyDialog(
                     on:click=move |_| {
                         let csv = access_key_csv(&csv_id, &csv_secret);
                         feedback.set(Some(match download_text_file(FILE_NAME, &csv, "text/csv") {
-                            Ok(()) => format!("Saved {FILE_NAME}."),
+                            Ok(()) => {
+                                kept.set(true);
+                                asking.set(false);
+                                format!("Saved {FILE_NAME}.")
+                            }
                             Err(error) => format!("The browser did not save the file: {error}"),
                         }));
                     }
@@ -187,12 +248,13 @@ pub fn CreateAccessKeyDialog(
                         copy.run((
                             access_key_clipboard_text(&pair_id, &pair_secret),
                             "the AccessKey ID and AccessKey secret".to_owned(),
+                            true,
                         ))
                     }
                 >
                     "Copy"
                 </button>
-                <button type="button" class="button primary" on:click=move |_| on_close.run(())>
+                <button type="button" class="button primary" on:click=move |_| close.run(())>
                     "Close"
                 </button>
             </div>
@@ -206,7 +268,9 @@ fn KeyField(
     label: &'static str,
     value: String,
     test_id: &'static str,
-    copy: Callback<(String, String)>,
+    copy: Callback<(String, String, bool)>,
+    /// This value is the secret.
+    secret: bool,
 ) -> impl IntoView {
     let copy_label = format!("Copy {label}");
     let copied = value.clone();
@@ -219,7 +283,7 @@ fn KeyField(
                 class="icon-button"
                 aria-label=copy_label.clone()
                 title=copy_label
-                on:click=move |_| copy.run((copied.clone(), format!("the {label}")))
+                on:click=move |_| copy.run((copied.clone(), format!("the {label}"), secret))
             >
                 <CopyIcon/>
             </button>

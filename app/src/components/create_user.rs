@@ -21,7 +21,7 @@ pub fn CreateUserDialog(
     let errors = FormErrors::new(move || action.value().get().and_then(Result::err));
     view! {
         <Dialog title="Create User" on_close=on_cancel>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <FormField label="Logon name" id="user-name" name="form[name]" autocomplete="off"
                     hint="1–64 letters, digits, periods, underscores and hyphens."
                     error=errors.field("name")/>

@@ -18,6 +18,10 @@ pub fn DeleteAccessKeyDialog(
 ) -> impl IntoView {
     let last_used = key.last_used.clone().unwrap_or_else(|| "Never".to_owned());
     let id = key.access_key_id.clone();
+    // As Alibaba's console: the ID is typed to confirm, so a slip cannot delete a key.
+    let typed = RwSignal::new(String::new());
+    let expected = id.clone();
+    let confirmed = Memo::new(move |_| typed.with(|typed| typed.trim() == expected));
     view! {
         <Dialog title="Delete AccessKey" on_close=on_cancel>
             <p>
@@ -35,18 +39,34 @@ pub fn DeleteAccessKeyDialog(
                      as soon as it is deleted."
                 </p>
             })}
-            <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
-            <div class="dialog-actions">
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                <button
-                    type="button"
-                    class="button danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(id.clone())
-                >
-                    {move || if pending.get() { "Deleting…" } else { "Delete" }}
-                </button>
-            </div>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if confirmed.get_untracked() {
+                    on_confirm.run(id.clone());
+                }
+            }>
+                <div class="field">
+                    <label for="confirm-access-key-id">"Enter the AccessKey ID to confirm"</label>
+                    <input
+                        id="confirm-access-key-id"
+                        autocomplete="off"
+                        spellcheck="false"
+                        aria-describedby="confirm-access-key-id-hint"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                    <p class="field-hint" id="confirm-access-key-id-hint">
+                        "Type " <code>{key.access_key_id.clone()}</code> " exactly."
+                    </p>
+                </div>
+                <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="submit" class="button danger" disabled=move || pending.get() || !confirmed.get()>
+                        {move || if pending.get() { "Deleting…" } else { "Delete" }}
+                    </button>
+                </div>
+            </form>
         </Dialog>
     }
 }

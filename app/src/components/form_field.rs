@@ -19,6 +19,13 @@ pub fn FormField(
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    // Screen readers read the hint and the error with the field.
+    let described_by = if hint.is_empty() {
+        error_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id>{label}</label>
@@ -34,9 +41,9 @@ pub fn FormField(
                 required=!optional
                 disabled=disabled
                 aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
+                aria-describedby=described_by
             />
-            {(!hint.is_empty()).then(|| view! { <p class="field-hint">{hint}</p> })}
+            {(!hint.is_empty()).then(|| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
             </p>

@@ -3,21 +3,55 @@ use leptos_meta::Title;
 
 use crate::error::ConsoleError;
 
-/// What a page shows when its data could not be loaded. A refusal gets a page of its own that
-/// says who can grant access; anything else a banner with the server's message.
+/// What a page shows when its data could not be loaded: what happened, in a heading, what to do,
+/// and a way back. `page_has_heading`: the page's own `<h1>` stands above this already, so this
+/// heading is a level below it.
 #[component]
-pub fn PageError(error: ConsoleError) -> impl IntoView {
-    match error {
-        ConsoleError::NoPermission(why) => view! {
-            <Title text="No Permission"/>
-            <section class="no-permission" role="alert">
-                <h2>"No permission"</h2>
-                <p>{why}</p>
-                <p>"Ask the account owner or a RAM administrator for access."</p>
-                <a class="button" href="/">"Back to the overview"</a>
-            </section>
+pub fn PageError(
+    error: ConsoleError,
+    #[prop(optional)] page_has_heading: bool,
+    /// Where "back" leads (the list the missing item was in); the overview by default.
+    #[prop(default = "/")]
+    back_href: &'static str,
+    #[prop(default = "Back to the overview")] back_label: &'static str,
+) -> impl IntoView {
+    let (title, advice) = match &error {
+        ConsoleError::NoPermission(_) => (
+            "No permission",
+            Some("Ask the account owner or a RAM administrator for access."),
+        ),
+        ConsoleError::NotFound(_) => ("Not found", None),
+        ConsoleError::NotSignedIn => ("Signed out", None),
+        ConsoleError::Invalid { .. } | ConsoleError::Unreadable(_) => {
+            ("Cannot show this page", None)
         }
-        .into_any(),
-        other => view! { <p class="banner error" role="alert">{other.to_string()}</p> }.into_any(),
+        _ => (
+            "This page could not be loaded",
+            Some("Reload the page to try again."),
+        ),
+    };
+    // A page without a heading of its own is named by what went wrong, in its title too.
+    let heading = if page_has_heading {
+        view! { <h2>{title}</h2> }.into_any()
+    } else {
+        view! { <Title text=title/><h1>{title}</h1> }.into_any()
+    };
+    let back_href = if matches!(error, ConsoleError::NotSignedIn) {
+        "/signin"
+    } else {
+        back_href
+    };
+    let back_label = if matches!(error, ConsoleError::NotSignedIn) {
+        "Sign in"
+    } else {
+        back_label
+    };
+    view! {
+        <section class="page-error" role="alert">
+            {heading}
+            <p>{error.to_string()}</p>
+            {advice.map(|advice| view! { <p>{advice}</p> })}
+            <a class="button" href=back_href>{back_label}</a>
+        </section>
     }
 }

@@ -124,7 +124,7 @@ fn AuditTrail(
         <form class="filters" method="get" action="/audit-trail" aria-label="Filter events">
             {text("from", "From (UTC)", "", "datetime-local")}
             {text("to", "To (UTC)", "", "datetime-local")}
-            {text("event_name", "Event name", "CreateAccessKey", "text")}
+            {text("event_name", "Event name", "CreateAccessKey, or part of a name", "text")}
             {text("user", "User", "RAM user name, or root", "text")}
             {text("access_key_id", "AccessKey ID", "LTAI…", "text")}
             {select("rw", "Read/Write", &[("", "All"), ("Read", "Read"), ("Write", "Write")])}
@@ -141,7 +141,7 @@ fn AuditTrail(
             {move || Suspend::new(async move {
                 match events.await {
                     Ok(page) => view! { <EventTable page filter=filter()/> }.into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Err(error) => view! { <PageError error page_has_heading=true/> }.into_any(),
                 }
             })}
         </Transition>
@@ -177,9 +177,14 @@ fn EventTable(page: AuditEventPage, filter: AuditFilter) -> impl IntoView {
     let next_href = page
         .next
         .map(|after| format!("/audit-trail?{}", query_string(&filter, Some(after))));
-    let rows = page.events.into_iter().map(event_row).collect_view();
+    let rows = page
+        .events
+        .into_iter()
+        .enumerate()
+        .map(|(index, event)| event_row(event, index))
+        .collect_view();
     view! {
-        <DataTable columns=&["Time (UTC)", "Event", "Type", "User", "AccessKey ID", "Source IP", "Result"]>
+        <DataTable label="Events" columns=&["Time (UTC)", "Event", "Type", "User", "AccessKey ID", "Source IP", "Result"]>
             {rows}
         </DataTable>
         <nav class="pager" aria-label="Pages">
@@ -189,7 +194,7 @@ fn EventTable(page: AuditEventPage, filter: AuditFilter) -> impl IntoView {
     .into_any()
 }
 
-fn event_row(event: AuditEventRow) -> impl IntoView {
+fn event_row(event: AuditEventRow, index: usize) -> impl IntoView {
     let key = event
         .access_key_id
         .clone()
@@ -205,11 +210,31 @@ fn event_row(event: AuditEventRow) -> impl IntoView {
         "Console"
     };
     let name = event.event_name.clone();
+    // What the event acted on and how it failed, a click (or Enter) away: no hover needed.
+    let open = RwSignal::new(false);
+    let details_id = format!("event-details-{index}");
+    let acted_on = event.referenced_access_key_id.clone();
+    let parameters = (!event.request_parameters.is_empty() && event.request_parameters != "{}")
+        .then(|| event.request_parameters.clone());
+    let error = event.error_code.clone().map(|code| {
+        format!(
+            "{code}: {}",
+            event.error_message.clone().unwrap_or_default()
+        )
+    });
     view! {
         <tr data-event-name=name>
             <td>{event.time}</td>
             <td>
-                <span title=event.request_parameters>{event.event_name}</span>
+                <button
+                    type="button"
+                    class="link-button disclosure"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=details_id.clone()
+                    on:click=move |_| open.update(|open| *open = !*open)
+                >
+                    {event.event_name}
+                </button>
                 " "<span class="field-hint">{event.rw}</span>
             </td>
             <td>{kind}</td>
@@ -217,9 +242,20 @@ fn event_row(event: AuditEventRow) -> impl IntoView {
             <td><code>{key}</code></td>
             <td>{event.source_ip.unwrap_or_default()}</td>
             <td>
-                <span class="status" class:inactive=failed title=event.error_message.unwrap_or_default()>
-                    {result}
-                </span>
+                <span class="status" class:failed=failed>{result}</span>
+            </td>
+        </tr>
+        <tr class="event-details" id=details_id hidden=move || !open.get()>
+            <td colspan="7">
+                <dl>
+                    {acted_on.map(|id| view! { <dt>"Acted on"</dt><dd><code>{id}</code></dd> })}
+                    {error.map(|error| view! { <dt>"Error"</dt><dd>{error}</dd> })}
+                    <dt>"Request parameters"</dt>
+                    <dd>{match parameters {
+                        Some(parameters) => view! { <pre>{parameters}</pre> }.into_any(),
+                        None => view! { "None" }.into_any(),
+                    }}</dd>
+                </dl>
             </td>
         </tr>
     }

@@ -49,7 +49,7 @@ fn MfaDevice() -> impl IntoView {
                     .into_any(),
                     Ok(MfaStatus { bound: true, .. }) => view! { <Unbind status/> }.into_any(),
                     Ok(MfaStatus { bound: false, .. }) => view! { <Bind status/> }.into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Err(error) => view! { <PageError error page_has_heading=true/> }.into_any(),
                 }
             })}
         </Transition>

@@ -42,8 +42,7 @@ fn NetworkPolicyEditor(policy: Resource<Result<NetworkPolicyView, ConsoleError>>
                 match policy.await {
                     Ok(view) => view! { <PolicyForm view policy saved/> }.into_any(),
                     Err(error) => view! {
-                        <Title text="Network Access Control"/>
-                        <PageError error/>
+                        <PageError error back_href="/access-keys" back_label="Back to AccessKey Management"/>
                     }
                     .into_any(),
                 }
@@ -111,13 +110,14 @@ fn PolicyForm(
         save.value().get().and_then(|r| match r {
             Err(ConsoleError::InvalidEntries(errors)) => errors
                 .into_iter()
-                .find(|(at, _)| *at == index)
+                .find(|(at, _)| *at as usize == index)
                 .map(|(_, message)| message),
             _ => None,
         })
     };
+    // Entry errors stand beside their entries; anything else (about the whole list) here.
     let form_error = move || match save.value().get() {
-        Some(Err(ConsoleError::InvalidEntries(_))) => error_at(usize::MAX),
+        Some(Err(ConsoleError::InvalidEntries(_))) => None,
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     };
@@ -317,7 +317,7 @@ fn ReviewHistoricalCalls(
             })
             .collect_view();
         view! {
-            <DataTable columns=&["Source IP", "Calls", "Last Call", "Actions"]>{rows}</DataTable>
+            <DataTable label="Addresses that called" columns=&["Source IP", "Calls", "Last Call", "Actions"]>{rows}</DataTable>
         }
         .into_any()
     };

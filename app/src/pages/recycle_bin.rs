@@ -81,7 +81,8 @@ fn RecycleBinView() -> impl IntoView {
         <h1>"Recycle Bin"</h1>
         <p class="detail">
             "Deleted RAM users and AccessKeys stop working at once and stay here for 30 days, then they \
-             are purged for good. Until then you can restore them unchanged."
+             are purged for good. Until then you can restore them unchanged. The bin keeps at most \
+             three AccessKeys of one user: deleting another purges that user's earliest-deleted key."
         </p>
         <p class="banner error" role="alert">{restore_error}</p>
         <Transition fallback=|| view! { <p class="page-loading">"Loading the recycle bin…"</p> }>
@@ -94,7 +95,7 @@ fn RecycleBinView() -> impl IntoView {
                         <RecycledUsers users=bin.users can_manage=bin.can_manage restore confirming/>
                     }
                     .into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Err(error) => view! { <PageError error page_has_heading=true/> }.into_any(),
                 }
             })}
         </Transition>
@@ -148,7 +149,7 @@ fn RecycledKeys(
         })
         .collect_view();
     view! {
-        <DataTable columns=&["AccessKey ID", "User", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
+        <DataTable label="Deleted AccessKey pairs" columns=&["AccessKey ID", "User", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
     }
     .into_any()
 }
@@ -189,7 +190,7 @@ fn RecycledUsers(
         })
         .collect_view();
     view! {
-        <DataTable columns=&["User", "AccessKeys", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
+        <DataTable label="Deleted users" columns=&["User", "AccessKeys", "Deleted", "Purged On", "Actions"]>{rows}</DataTable>
     }
     .into_any()
 }

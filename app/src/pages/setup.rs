@@ -51,7 +51,9 @@ fn SetupForm() -> impl IntoView {
                     "Create the account owner. You sign in with this e-mail address; verification codes \
                      for sensitive operations, such as creating an AccessKey pair, go to this mobile phone."
                 </p>
-                <ActionForm action>
+                // The server checks the whole form and names every mistake beside its field; the
+                // browser's own checks would stop at the first.
+                <ActionForm action attr:novalidate=true>
                     <FormField label="Account alias" id="alias" name="form[alias]" autocomplete="organization"
                         hint="3–32 lowercase letters, digits and hyphens; RAM users sign in as name@alias.onaliyun.com."
                         error=errors.field("alias")/>

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::session::{setup_needed, SignIn};
@@ -27,6 +28,8 @@ impl LazyRoute for SignInPage {
 #[component]
 fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
     // Once the server asks for an MFA code, the field stays for the next tries.
     let needs_mfa = RwSignal::new(false);
     Effect::new(move |_| {
@@ -54,6 +57,7 @@ fn SignInForm(needed: Resource<Result<bool, ConsoleError>>) -> impl IntoView {
             <section class="auth-card">
                 <h1>"Sign in to the AccessKey Console"</h1>
                 <ActionForm action>
+                    <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="email">"E-mail or RAM user logon name"</label>
                         <input id="email" name="email" type="text" autocomplete="username" required=true

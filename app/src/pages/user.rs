@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::access_keys::list_access_keys;
@@ -44,13 +44,31 @@ enum Tab {
     Permissions,
 }
 
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::BasicInformation, Tab::Authentication, Tab::Permissions];
+
+    fn tab_id(self) -> &'static str {
+        match self {
+            Tab::BasicInformation => "tab-basic-information",
+            Tab::Authentication => "tab-authentication",
+            Tab::Permissions => "tab-permissions",
+        }
+    }
+}
+
 #[component]
 fn User(
     name: Memo<String>,
     user: Resource<Result<UserDetail, ConsoleError>>,
     keys: Resource<Result<AccessKeyList, ConsoleError>>,
 ) -> impl IntoView {
-    let tab = RwSignal::new(Tab::BasicInformation);
+    // `?tab=authentication` (the Users list's AccessKeys link) opens on that tab.
+    let query = use_query_map();
+    let tab = RwSignal::new(match query.read_untracked().get("tab").as_deref() {
+        Some("authentication") => Tab::Authentication,
+        Some("permissions") => Tab::Permissions,
+        _ => Tab::BasicInformation,
+    });
     let confirming_delete = RwSignal::new(false);
     let delete = Action::new(|name: &String| delete_user(name.clone()));
     let navigate = use_navigate();
@@ -60,17 +78,42 @@ fn User(
         }
     });
     let changed = Callback::new(move |_| user.refetch());
+    // The tabs pattern: one Tab stop for the list (the selected tab); arrow keys, Home and End
+    // move along it and select.
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
             <button
                 type="button"
                 role="tab"
                 class="tab"
+                id=which.tab_id()
+                aria-controls="user-tabpanel"
                 aria-selected=move || (tab.get() == which).to_string()
+                tabindex=move || if tab.get() == which { "0" } else { "-1" }
                 on:click=move |_| tab.set(which)
             >
                 {label}
             </button>
+        }
+    };
+    let on_tab_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(step) = crate::focus::Step::from_key(&ev.key(), false) else {
+            return;
+        };
+        ev.prevent_default();
+        let current = Tab::ALL.iter().position(|t| *t == tab.get_untracked());
+        if let Some(next) = step.from(current, Tab::ALL.len()) {
+            tab.set(Tab::ALL[next]);
+            crate::focus::after_render(move || {
+                let document = leptos::prelude::document();
+                if let Some(button) = document.get_element_by_id(Tab::ALL[next].tab_id()) {
+                    if let Ok(button) =
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button)
+                    {
+                        let _ = button.focus();
+                    }
+                }
+            });
         }
     };
     view! {
@@ -92,7 +135,7 @@ fn User(
                                 </button>
                             })}
                         </div>
-                        <div class="tabs" role="tablist">
+                        <div class="tabs" role="tablist" aria-label="User" on:keydown=on_tab_key>
                             {tab_button(Tab::BasicInformation, "Basic Information")}
                             {tab_button(Tab::Authentication, "Authentication")}
                             {tab_button(Tab::Permissions, "Permissions")}
@@ -100,7 +143,7 @@ fn User(
                         {match tab.get() {
                             Tab::BasicInformation => view! { <BasicInformation user on_saved=changed/> }.into_any(),
                             Tab::Authentication => view! {
-                                <section role="tabpanel" aria-label="Authentication">
+                                <section role="tabpanel" id="user-tabpanel" aria-labelledby="tab-authentication">
                                     <ConsoleSignIn user on_changed=changed/>
                                     <h2>"User AccessKeys"</h2>
                                     <AccessKeyManagement keys user=Some(name.get_untracked())/>
@@ -111,7 +154,7 @@ fn User(
                         }}
                     }
                     .into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Err(error) => view! { <PageError error back_href="/ram/users" back_label="Back to Users"/> }.into_any(),
                 }
             })}
         </Transition>
@@ -140,7 +183,7 @@ fn BasicInformation(user: UserDetail, on_saved: Callback<()>) -> impl IntoView {
     let can_manage = user.can_manage;
     let edit = StoredValue::new(user.clone());
     view! {
-        <section role="tabpanel" aria-label="Basic Information">
+        <section role="tabpanel" id="user-tabpanel" aria-labelledby="tab-basic-information">
             {can_manage.then(|| view! {
                 <div class="toolbar">
                     <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit Basic Information"</button>
@@ -184,7 +227,7 @@ fn EditBasicInformationDialog(
     let errors = FormErrors::new(move || action.value().get().and_then(Result::err));
     view! {
         <Dialog title="Edit Basic Information" on_close=on_cancel>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="name" value=user.row.name/>
                 <FormField label="Display name" id="edit-display-name" name="edit[display_name]"
                     autocomplete="off" value=user.row.display_name error=errors.field("display_name")/>
@@ -286,7 +329,7 @@ fn ConsolePasswordDialog(
     let error = move || action.value().get().and_then(Result::err);
     view! {
         <Dialog title="Console Password" on_close=on_cancel>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="name" value=name/>
                 <FormField label="New console password" id="console-password" name="password"
                     input_type="password" autocomplete="new-password"
@@ -350,14 +393,14 @@ fn Permissions(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section role="tabpanel" aria-label="Permissions">
+        <section role="tabpanel" id="user-tabpanel" aria-labelledby="tab-permissions">
             <p class="page-intro">
                 "System policies decide what this user may do when it signs in or calls the API with its AccessKey pairs."
             </p>
             <p class="form-error" role="alert">
                 {move || change.value().get().and_then(Result::err).map(|e| e.to_string())}
             </p>
-            <DataTable columns=if can_manage { &["Policy", "Description", "Status", "Actions"] } else { &["Policy", "Description", "Status"] }>
+            <DataTable label="Policies" columns=if can_manage { &["Policy", "Description", "Status", "Actions"] } else { &["Policy", "Description", "Status"] }>
                 {rows}
             </DataTable>
         </section>

@@ -153,6 +153,7 @@ impl Call<'_> {
             email: self.param("Email").map(str::to_owned),
             mobile_phone: self.param("MobilePhone").map(str::to_owned),
             comments: self.param("Comments").map(str::to_owned),
+            console_password: None,
         };
         let user = ram_users::create(self.svc, self.account_id(), new).await?;
         Ok(json!({ "User": user_json(&user) }))
@@ -308,7 +309,13 @@ impl Call<'_> {
 
     async fn delete_access_key(&self) -> Result<Value, ApiError> {
         let owner = self.key_owner(true).await?;
-        access_keys::delete(self.svc, owner, self.required("UserAccessKeyId")?).await?;
+        access_keys::delete(
+            self.svc,
+            owner,
+            self.required("UserAccessKeyId")?,
+            access_keys::DeleteGuard::AnyStatus,
+        )
+        .await?;
         Ok(json!({}))
     }
 
@@ -535,4 +542,23 @@ fn security_preference_json(preference: &SecurityPreference) -> Value {
             "PublicKeyPreference": { "AllowUserToManagePublicKeys": false },
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The Audit Trail's event filter knows each action by name.
+    #[test]
+    fn every_action_is_a_known_event_name() {
+        let arms = include_str!("actions.rs")
+            .lines()
+            .filter(|line| {
+                line.trim_start().starts_with("(RAM_") || line.trim_start().starts_with("(IMS_")
+            })
+            .filter_map(|line| line.split('"').nth(1))
+            .collect::<Vec<_>>();
+        assert!(arms.len() > 20, "{arms:?}");
+        for action in arms {
+            assert!(crate::audit::EVENT_NAMES.contains(&action), "{action}");
+        }
+    }
 }

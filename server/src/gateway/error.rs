@@ -144,9 +144,15 @@ impl ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
+        // One error an answer, as Alibaba's: the first field that failed.
+        let error = match error {
+            DomainError::InvalidFields(mut errors) if !errors.is_empty() => errors.remove(0),
+            other => other,
+        };
         let message = error.to_string();
         let (status, code): (StatusCode, &'static str) = match &error {
             DomainError::Invalid { code, .. } => (StatusCode::BAD_REQUEST, code),
+            DomainError::InvalidFields(_) => (StatusCode::BAD_REQUEST, "InvalidParameter"),
             DomainError::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             DomainError::Conflict { code, .. } | DomainError::LimitExceeded { code, .. } => {
                 (StatusCode::CONFLICT, code)

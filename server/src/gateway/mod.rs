@@ -49,7 +49,8 @@ pub struct Gateway {
     pub svc: Arc<Services>,
     pub nonces: NonceStore,
     pub last_used: Arc<LastUsed>,
-    /// `HostId` in error responses.
+    /// `HostId` in error responses: this server's API address, where Alibaba's names its own
+    /// endpoint.
     pub host_id: String,
     /// Proxies whose `X-Forwarded-For` is believed (see [`request::source_address`]).
     pub trusted_proxies: Vec<IpNet>,
@@ -65,9 +66,14 @@ impl Gateway {
             svc,
             nonces: NonceStore::new(Self::NONCE_WINDOW, NONCE_CAPACITY),
             last_used: Arc::new(LastUsed::default()),
-            host_id: "ram.aliyuncs.com".to_owned(),
+            host_id: "localhost".to_owned(),
             trusted_proxies: Vec::new(),
         }
+    }
+
+    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
+        self.host_id = host_id.into();
+        self
     }
 
     pub fn with_trusted_proxies(mut self, proxies: Vec<IpNet>) -> Self {
@@ -343,8 +349,9 @@ fn failure(gateway: &Gateway, request_id: &str, error: &ApiError) -> Response {
         "HostId": gateway.host_id,
         "Code": error.code,
         "Message": error.message,
-        "Recommend": format!("https://api.aliyun.com/troubleshoot?q={}&product=Ram", error.code),
     });
+    // No `Recommend`: Alibaba's links it to its own troubleshooting site, which knows nothing of
+    // this server; the SDKs treat it as optional.
     json_response(error.status, &body)
 }
 
