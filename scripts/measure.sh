@@ -4,7 +4,7 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
-cargo leptos build --release --split >&2
+build_console >&2
 
 # The main module loads on every page; each lazy route's view is a chunk fetched when first shown.
 pkg="$site_root/pkg"
@@ -23,15 +23,17 @@ for chunk in "$pkg"/*.wasm; do
 done
 report "all modules together" "$pkg"/*.wasm
 
-port=3190
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 start=$(date +%s%N)
-ACCESSKEY_DATA_DIR="$data" ACCESSKEY_LISTEN="127.0.0.1:$port" ACCESSKEY_API_LISTEN="127.0.0.1:$((port + 1))" LEPTOS_SITE_ROOT="$site_root" \
-  "$target_dir/release/server" serve >"$data/server.log" 2>&1 &
+# Port 0: the server picks free ports and logs where it listens.
+ACCESSKEY_DATA_DIR="$data" ACCESSKEY_LISTEN=127.0.0.1:0 ACCESSKEY_API_LISTEN=127.0.0.1:0 LEPTOS_SITE_ROOT="$site_root" \
+  "$server_bin" serve >"$data/server.log" 2>&1 &
 pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/setup"; do
+url=""
+until [ -n "$url" ] && curl -sf -o /dev/null "$url/setup"; do
   kill -0 "$pid" 2>/dev/null || { cat "$data/server.log"; exit 1; }
+  url=$(sed -n 's/.*console listening on \(http:[^ ]*\).*/\1/p' "$data/server.log" | head -n1)
   sleep 0.005
 done
 end=$(date +%s%N)

@@ -4,6 +4,6 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
-cargo leptos build --release --split
+build_console
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$site_root}"
-exec "$target_dir/release/server" serve "$@"
+exec "$server_bin" serve "$@"

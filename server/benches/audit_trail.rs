@@ -61,7 +61,7 @@ async fn main() {
     let events: u64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+        .unwrap_or(if checks_only() { 2_000 } else { 1_000_000 });
     let empty = trail(0).await;
     let full = trail(events).await;
     let filters = |t: &Trail| {
@@ -112,7 +112,9 @@ async fn main() {
                     .await
                     .unwrap();
                 let took = started.elapsed();
-                if which == 1 {
+                // At the check size (seconds of events, not days) the failures and the week-old
+                // range match fewer than a page; every other filter fills one.
+                if which == 1 && (!checks_only() || i < 3) {
                     assert_eq!(
                         page.events.len() as u64,
                         AUDIT_EVENTS_PER_PAGE,
@@ -143,4 +145,11 @@ async fn main() {
             full.as_secs_f64() / empty.as_secs_f64()
         );
     }
+}
+
+/// `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then the benchmark
+/// runs at a small size for its own checks only: what it measures really happens. No timings are
+/// asserted anywhere.
+fn checks_only() -> bool {
+    !std::env::args().any(|arg| arg == "--bench")
 }

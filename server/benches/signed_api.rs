@@ -340,7 +340,7 @@ async fn main() {
     let count: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(200_000)
+        .unwrap_or(if checks_only() { 2_000 } else { 200_000 })
         .max(ROUNDS);
     let FreshInstall {
         svc,
@@ -499,7 +499,7 @@ async fn main() {
         );
     }
     println!(
-        "signed / bare throughput: {:.2} (target >= 0.80); p99 added: {:.3} ms (target < 1 ms)",
+        "signed / bare throughput: {:.2} (the 0.80 target is retired: see BENCHMARKS.md); p99 added: {:.3} ms (target < 1 ms)",
         signed.throughput() / bare.throughput(),
         ms(signed.percentile(0.99)) - ms(bare.percentile(0.99))
     );
@@ -543,4 +543,11 @@ async fn main() {
         ms(catching_up),
         ms(signed.elapsed + user_signed.elapsed)
     );
+}
+
+/// `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then the benchmark
+/// runs at a small size for its own checks only: what it measures really happens. No timings are
+/// asserted anywhere.
+fn checks_only() -> bool {
+    !std::env::args().any(|arg| arg == "--bench")
 }
