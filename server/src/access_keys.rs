@@ -18,10 +18,10 @@ use crate::crypto::Sealed;
 use crate::entities::access_key::{self, Status};
 use crate::entities::{account, ram_user, retired_access_key_id};
 use crate::error::DomainError;
-use crate::gateway::signature::SignatureKey;
 use crate::key_cache::SigningKey;
 use crate::network_policy::{self, NetworkPolicy};
 use crate::services::Services;
+use crate::signing_key::SignatureKey;
 
 pub const ACCESS_KEY_ID_PREFIX: &str = "LTAI";
 const ACCESS_KEY_ID_RANDOM_LEN: usize = 20;

@@ -9,6 +9,9 @@ use ipnet::IpNet;
 use crate::crypto::{CryptoError, MasterKey, MasterKeySource};
 use crate::services::Settings;
 
+/// Nonces the signed API remembers at most at once by default: each is kept for twice the
+/// timestamp window (30 minutes), so this allows about 550 calls a second, sustained.
+pub const NONCE_CAPACITY: usize = 1_000_000;
 #[derive(Debug, Parser)]
 #[command(
     name = "server",
@@ -180,7 +183,7 @@ pub struct Config {
     #[arg(
         long,
         env = "ACCESSKEY_NONCE_CAPACITY",
-        default_value_t = crate::gateway::NONCE_CAPACITY,
+        default_value_t = NONCE_CAPACITY,
         global = true
     )]
     pub nonce_capacity: usize,
@@ -262,7 +265,7 @@ mod tests {
     #[test]
     fn the_api_settings_come_from_flags_and_show_in_the_summary() {
         let cli = Cli::try_parse_from(["server"]).unwrap();
-        assert_eq!(cli.config.nonce_capacity, crate::gateway::NONCE_CAPACITY);
+        assert_eq!(cli.config.nonce_capacity, NONCE_CAPACITY);
         assert!(cli.config.trusted_proxies.is_empty());
         let cli = Cli::try_parse_from([
             "server",

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::cache::TtlCache;
-use crate::gateway::signature::SignatureKey;
 use crate::network_policy::{NetworkPolicy, PolicyLevel};
+use crate::signing_key::SignatureKey;
 
 /// What verifying a signature and authorising a call need to know about a key.
 pub struct SigningKey {

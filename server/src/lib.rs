@@ -15,12 +15,14 @@ pub mod jobs;
 pub mod key_cache;
 pub mod leaks;
 pub mod mfa;
+pub mod net;
 pub mod network_policy;
 pub mod permissions;
 pub mod ram_users;
 pub mod security_preference;
 pub mod seed;
 pub mod services;
+pub mod signing_key;
 pub mod verification;
 pub mod web;
 

@@ -1,5 +1,5 @@
 //! RAM users: identities inside an account, each with its own permissions and at most two
-//! AccessKey pairs. The rules here follow the RAM API (`specs/ram-api.md`).
+//! AccessKey pairs. The rules here follow the RAM API (2015-05-01) as Alibaba Cloud documents it.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{

@@ -26,8 +26,8 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::audit::{self, EventType, NewEvent};
 use crate::console::{Console, PRINCIPAL};
-use crate::gateway::request::source_address;
 use crate::identity::Principal;
+use crate::net::source_address;
 use crate::services::Services;
 
 pub const SESSION_COOKIE: &str = "accesskey_console_session";

@@ -41,9 +41,6 @@ use request::Signed;
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// A pasted log or a scanner's finding may be longer than a call.
 const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
-/// Nonces remembered at most at once by default: each is kept for twice the timestamp window (30
-/// minutes), so this allows about 550 calls a second, sustained.
-pub const NONCE_CAPACITY: usize = 1_000_000;
 
 pub struct Gateway {
     pub svc: Arc<Services>,
@@ -52,7 +49,7 @@ pub struct Gateway {
     /// `HostId` in error responses: this server's API address, where Alibaba's names its own
     /// endpoint.
     pub host_id: String,
-    /// Proxies whose `X-Forwarded-For` is believed (see [`request::source_address`]).
+    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::net::source_address`]).
     pub trusted_proxies: Vec<IpNet>,
 }
 
@@ -64,7 +61,7 @@ impl Gateway {
     pub fn new(svc: Arc<Services>) -> Self {
         Self {
             svc,
-            nonces: NonceStore::new(Self::NONCE_WINDOW, NONCE_CAPACITY),
+            nonces: NonceStore::new(Self::NONCE_WINDOW, crate::config::NONCE_CAPACITY),
             last_used: Arc::new(LastUsed::default()),
             host_id: "localhost".to_owned(),
             trusted_proxies: Vec::new(),
@@ -140,7 +137,7 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         Err(refused) => return refused,
     };
     let source_ip =
-        peer.map(|peer| request::source_address(peer, &parts.headers, &gateway.trusted_proxies));
+        peer.map(|peer| crate::net::source_address(peer, &parts.headers, &gateway.trusted_proxies));
     let mut request = ApiRequest::new(
         parts.method.as_str(),
         parts.uri.path(),
