@@ -87,12 +87,18 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         name: String,
         edit: UserEdit,
     ) -> Result<(), ConsoleError>;
-    /// Sets or resets the console password; `None` removes console sign-in.
+    /// Sets or resets the console password.
     async fn set_console_password(
         &self,
         session: &Session,
         name: String,
-        password: Option<String>,
+        password: String,
+    ) -> Result<(), ConsoleError>;
+    /// Removes console sign-in for the user.
+    async fn remove_console_password(
+        &self,
+        session: &Session,
+        name: String,
     ) -> Result<(), ConsoleError>;
     async fn set_policy_attached(
         &self,
@@ -105,7 +111,10 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError>;
 
     // The account's security settings.
-    async fn security_settings(&self, session: &Session) -> Result<SecuritySettings, ConsoleError>;
+    async fn get_security_settings(
+        &self,
+        session: &Session,
+    ) -> Result<SecuritySettings, ConsoleError>;
     async fn save_security_settings(
         &self,
         session: &Session,
@@ -114,7 +123,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
 
     // Network access policies: `access_key_id` None is the account's; `user` names a RAM
     // user's key as for the other key actions.
-    async fn network_policy(
+    async fn get_network_policy(
         &self,
         session: &Session,
         access_key_id: Option<String>,
@@ -130,7 +139,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     ) -> Result<(), ConsoleError>;
 
     // The signed-in identity's virtual MFA device.
-    async fn mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError>;
+    async fn get_mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError>;
     /// A new key to add to an authenticator app; binding ends with [`Self::confirm_mfa_binding`].
     async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError>;
     async fn confirm_mfa_binding(
@@ -142,7 +151,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn unbind_mfa(&self, session: &Session, code: String) -> Result<(), ConsoleError>;
 
     // The audit trail.
-    async fn audit_events(
+    async fn list_audit_events(
         &self,
         session: &Session,
         filter: AuditFilter,
@@ -150,7 +159,7 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     ) -> Result<AuditEventPage, ConsoleError>;
 
     // The recycle bin.
-    async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;
+    async fn list_recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError>;
     async fn restore_access_key(
         &self,
         session: &Session,

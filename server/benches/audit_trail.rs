@@ -7,15 +7,15 @@ mod common;
 use std::time::Instant;
 
 use common::{fresh_install, median, ms, FreshInstall};
-use server::access_keys::{self, KeyOwner};
-use server::audit::{self, EventFilter};
-use server::console::AUDIT_EVENTS_PER_PAGE;
-use server::identity::Principal;
+use server::console::views::AUDIT_EVENTS_PER_PAGE;
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::audit::{self, EventFilter};
+use server::domain::principal::Principal;
 
 const ROUNDS: usize = 30;
 
 struct Trail {
-    svc: std::sync::Arc<server::services::Services>,
+    svc: std::sync::Arc<server::domain::services::Services>,
     account_id: i64,
     key: String,
     _dir: tempfile::TempDir,

@@ -30,17 +30,17 @@ use hyper::Request;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::access_keys::{self, KeyOwner};
-use server::audit::{self, AuditTrail, NewEvent};
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::audit::{self, NewEvent};
+use server::domain::network_policy::{self, NetworkPolicy};
+use server::domain::permissions::{self, SystemPolicy};
+use server::domain::principal::Principal;
+use server::domain::ram_users::{self, NewRamUser};
+use server::domain::services::Services;
 use server::gateway::auth::authenticate;
 use server::gateway::request::ApiRequest;
 use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::gateway::{api_router, Gateway};
-use server::identity::Principal;
-use server::network_policy::{self, NetworkPolicy};
-use server::permissions::{self, SystemPolicy};
-use server::ram_users::{self, NewRamUser};
-use server::services::Services;
 use tower::ServiceExt;
 
 /// Requests in flight at once.
@@ -255,6 +255,7 @@ async fn audit_write_cost(svc: &Services, account_id: i64, access_key_id: &str) 
             account_id,
             Utc::now(),
             "GetAccessKeyLastUsed",
+            audit::Access::Read,
             "ram",
             "4F3C0FBA-1D3B-4B0A-9C0E-5D6A8E2B7C11".to_owned(),
         )
@@ -389,9 +390,13 @@ async fn main() {
     network_policy::set_account_policy(&svc, Principal::Owner { account_id }, &policy)
         .await
         .unwrap();
-    AuditTrail::spawn_writer(svc.clone());
     let gateway = Arc::new(Gateway::new(svc.clone()));
-    gateway.spawn_background();
+    // Left running until the benchmark's process ends.
+    std::mem::forget(server::jobs::Jobs::start(
+        svc.clone(),
+        Some(gateway.clone()),
+        None,
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let owner = (
@@ -527,7 +532,7 @@ async fn main() {
         micros(bare_in_process),
         micros(write_cost),
     );
-    let audited = server::entities::audit_event::Entity::find()
+    let audited = server::infra::entities::audit_event::Entity::find()
         .count(&svc.db)
         .await
         .unwrap();

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use common::{fresh_install, median, ms, FreshInstall, OWNER_EMAIL, OWNER_PASSWORD};
 use console_client::Caller;
-use server::console::USERS_PER_PAGE;
-use server::services::Services;
+use server::console::views::USERS_PER_PAGE;
+use server::domain::services::Services;
 
 const ROUNDS: usize = 40;
 
@@ -47,7 +47,7 @@ async fn install(users: u64) -> Install {
     Install {
         access_key_id: seeded
             .last_access_key_id
-            .unwrap_or_else(server::access_keys::new_access_key_id),
+            .unwrap_or_else(server::domain::access_keys::new_access_key_id),
         svc,
         account_id,
         console,
@@ -97,7 +97,7 @@ async fn main() {
             let rendered_search = started.elapsed();
 
             let started = Instant::now();
-            let found = server::ram_users::search(
+            let found = server::domain::ram_users::search(
                 &install.svc,
                 install.account_id,
                 &install.access_key_id,

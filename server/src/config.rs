@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
-use crate::crypto::{CryptoError, MasterKey, MasterKeySource};
-use crate::services::Settings;
+use crate::domain::services::Settings;
+use crate::infra::crypto::{CryptoError, MasterKey, MasterKeySource};
 
 /// Nonces the signed API remembers at most at once by default: each is kept for twice the
 /// timestamp window (30 minutes), so this allows about 550 calls a second, sustained.
@@ -173,7 +173,7 @@ pub struct Config {
         long,
         env = "ACCESSKEY_TRUSTED_PROXIES",
         value_delimiter = ',',
-        value_parser = crate::network_policy::parse_network,
+        value_parser = crate::domain::network_policy::parse_network,
         global = true
     )]
     pub trusted_proxies: Vec<IpNet>,
@@ -201,7 +201,7 @@ impl Config {
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
-            .unwrap_or_else(|| crate::db::sqlite_url_in(&self.data_dir))
+            .unwrap_or_else(|| crate::infra::db::sqlite_url_in(&self.data_dir))
     }
 
     pub fn master_key(&self) -> Result<(MasterKey, MasterKeySource), CryptoError> {
@@ -238,7 +238,7 @@ impl Config {
             self.api_listen,
             self.site_root.display(),
             self.data_dir.display(),
-            crate::db::redact_url(&self.database_url()),
+            crate::infra::db::redact_url(&self.database_url()),
             master_key,
             self.secure_cookies,
             self.max_account_access_keys,

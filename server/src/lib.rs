@@ -1,30 +1,18 @@
-//! The AccessKey console's server: configuration, storage, the domain, and the HTTP wiring.
-pub mod access_keys;
-pub mod audit;
-pub mod cache;
-pub mod clock;
+//! The AccessKey console's server, in layers (see `src/README.md`):
+//!
+//! - [`domain`]: every rule the console and the signed API share; knows no front door.
+//! - [`console`] and [`gateway`]: the two front doors, the browser console and the signed RPC
+//!   API. They translate requests into domain calls and domain results into answers.
+//! - [`infra`]: what everything stands on: storage, encryption, caches, the clock, addresses.
+//! - [`jobs`]: the background work, started and stopped in one place.
+//! - [`config`] and [`seed`]: how an installation is configured, and demo data for trying it.
 pub mod config;
 pub mod console;
-pub mod crypto;
-pub mod db;
-pub mod entities;
-pub mod error;
+pub mod domain;
 pub mod gateway;
-pub mod identity;
+pub mod infra;
 pub mod jobs;
-pub mod key_cache;
-pub mod leaks;
-pub mod mfa;
-pub mod net;
-pub mod network_policy;
-pub mod permissions;
-pub mod ram_users;
-pub mod security_preference;
 pub mod seed;
-pub mod services;
-pub mod signing_key;
-pub mod verification;
-pub mod web;
 
 /// The API's hot path allocates small buffers on one thread and frees them on another; glibc's
 /// allocator serialises that on arena locks, mimalloc does not (see BENCHMARKS.md).

@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use clap::Parser;
 use leptos::prelude::get_configuration;
-use server::access_keys::{self, KeyOwner};
-use server::audit::AuditTrail;
 use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, UserCommand};
-use server::crypto::SecretBox;
+use server::console::{console_router, ConsoleSessionStore};
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::identity::{self, NewAccount};
+use server::domain::permissions::{self, SystemPolicy};
+use server::domain::ram_users::{self, NewRamUser};
+use server::domain::services::Services;
 use server::gateway::{api_router, Gateway};
-use server::identity::{self, NewAccount};
-use server::permissions::{self, SystemPolicy};
-use server::ram_users::{self, NewRamUser};
-use server::services::Services;
-use server::web::{console_router, ConsoleSessionStore};
+use server::infra::crypto::SecretBox;
+use server::jobs::Jobs;
 use zeroize::Zeroizing;
 
 type Failure = Box<dyn std::error::Error>;
@@ -68,7 +68,7 @@ async fn services(config: &Config) -> Result<Arc<Services>, Failure> {
     std::fs::create_dir_all(&config.data_dir)?;
     let (master_key, source) = config.master_key()?;
     tracing::info!("configuration: {}", config.summary(&source));
-    let db = server::db::connect_and_migrate(&config.database_url()).await?;
+    let db = server::infra::db::connect_and_migrate(&config.database_url()).await?;
     Ok(Arc::new(Services::new(
         db,
         SecretBox::new(&master_key),
@@ -79,9 +79,6 @@ async fn services(config: &Config) -> Result<Arc<Services>, Failure> {
 async fn serve(config: Config) -> Result<(), Failure> {
     let svc = services(&config).await?;
     let sessions = ConsoleSessionStore::for_database(&svc.db);
-    sessions.spawn_cleanup();
-    server::jobs::spawn_purges(svc.clone());
-    AuditTrail::spawn_writer(svc.clone());
     let mut options = get_configuration(None)?.leptos_options;
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.listen;
@@ -94,7 +91,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
             .with_trusted_proxies(config.trusted_proxies.clone())
             .with_nonce_capacity(config.nonce_capacity),
     );
-    gateway.spawn_background();
+    let jobs = Jobs::start(svc.clone(), Some(gateway.clone()), Some(sessions.clone()));
     let app = console_router(
         svc.clone(),
         sessions,
@@ -123,9 +120,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     )
     .with_graceful_shutdown(shutdown_signal());
     tokio::try_join!(console.into_future(), api.into_future())?;
-    // Uses not yet written would be lost otherwise.
-    gateway.last_used.flush(&svc).await;
-    svc.audit.flush(&svc.db).await;
+    jobs.stop().await;
     Ok(())
 }
 

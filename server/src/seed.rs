@@ -7,13 +7,13 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::access_keys::{self, KeyOwner, MAX_USER_ACCESS_KEYS};
-use crate::audit::{EventType, NewEvent};
-use crate::entities::access_key;
-use crate::entities::ram_user;
-use crate::error::DomainError;
-use crate::ram_users;
-use crate::services::Services;
+use crate::domain::access_keys::{self, KeyOwner, MAX_USER_ACCESS_KEYS};
+use crate::domain::audit::{EventType, NewEvent};
+use crate::domain::error::DomainError;
+use crate::domain::ram_users;
+use crate::domain::services::Services;
+use crate::infra::entities::access_key;
+use crate::infra::entities::ram_user;
 
 /// Users per transaction: with their keys, well under SQLite's and PostgreSQL's bind limits.
 const BATCH: u64 = 500;
@@ -138,6 +138,7 @@ pub async fn audit_events(
                     account_id,
                     at: now - chrono::Duration::seconds((count - i) as i64),
                     name: NAMES[i as usize % NAMES.len()].to_owned(),
+                    access: crate::gateway::actions::access_of(NAMES[i as usize % NAMES.len()]),
                     event_type: EventType::ApiCall,
                     service: "ram",
                     request_id: format!("SEED-{i}"),
@@ -156,7 +157,7 @@ pub async fn audit_events(
                 }
             })
             .collect();
-        crate::audit::insert(&svc.db, &events).await?;
+        crate::domain::audit::insert(&svc.db, &events).await?;
         next = last;
     }
     if svc.db.get_database_backend() == DatabaseBackend::Sqlite {

@@ -2,11 +2,11 @@
 mod support;
 
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
-use server::access_keys::{self, KeyOwner};
-use server::clock::Clock;
-use server::entities::access_key::{self, Status};
-use server::entities::{account, retired_access_key_id};
-use server::error::DomainError;
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::error::DomainError;
+use server::infra::clock::Clock;
+use server::infra::entities::access_key::{self, Status};
+use server::infra::entities::{account, retired_access_key_id};
 use support::on_every_database;
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! First-run setup and sign-in.
 mod support;
 
-use server::error::DomainError;
-use server::identity::{self, NewAccount, Principal};
+use server::domain::error::DomainError;
+use server::domain::identity::{self, NewAccount};
+use server::domain::principal::Principal;
 use support::on_every_database;
 
 fn owner_form() -> NewAccount {
@@ -121,29 +122,36 @@ async fn sign_in_checks_the_password_and_slows_down_guessing() {
             .await
             .unwrap();
         let ok =
-            identity::sign_in(&h.svc, "OWNER@example.com ", "correct horse battery", None).await;
+            support::password_sign_in(&h.svc, "OWNER@example.com ", "correct horse battery", None)
+                .await;
         assert!(matches!(ok, Ok(Principal::Owner { .. })), "{}", h.backend);
         for _ in 0..3 {
             let wrong =
-                identity::sign_in(&h.svc, "owner@example.com", "wrong password", None).await;
+                support::password_sign_in(&h.svc, "owner@example.com", "wrong password", None)
+                    .await;
             assert!(matches!(wrong, Err(DomainError::WrongCredentials)));
         }
         let throttled =
-            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery", None).await;
+            support::password_sign_in(&h.svc, "owner@example.com", "correct horse battery", None)
+                .await;
         assert!(
             matches!(throttled, Err(DomainError::SignInThrottled { .. })),
             "{}",
             h.backend
         );
         h.clock.advance(chrono::Duration::seconds(2));
-        assert!(
-            identity::sign_in(&h.svc, "owner@example.com", "correct horse battery", None)
-                .await
-                .is_ok()
-        );
+        assert!(support::password_sign_in(
+            &h.svc,
+            "owner@example.com",
+            "correct horse battery",
+            None
+        )
+        .await
+        .is_ok());
 
         let unknown =
-            identity::sign_in(&h.svc, "nobody@example.com", "correct horse battery", None).await;
+            support::password_sign_in(&h.svc, "nobody@example.com", "correct horse battery", None)
+                .await;
         assert!(matches!(unknown, Err(DomainError::WrongCredentials)));
     })
     .await;

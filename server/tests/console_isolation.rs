@@ -5,10 +5,10 @@ mod support;
 
 use axum::http::StatusCode;
 use sea_orm::EntityTrait;
-use server::access_keys::{self, KeyOwner};
-use server::entities::{access_key, account, ram_user};
-use server::ram_users::{self, UserKeys};
-use server::web::SESSION_COOKIE;
+use server::console::SESSION_COOKIE;
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::ram_users::{self, UserKeys};
+use server::infra::entities::{access_key, account, ram_user};
 use support::console_client::Caller;
 use support::{on_every_database, Harness};
 
@@ -258,8 +258,8 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
                 .await
                 .unwrap();
             if let Some(policy) = policy {
-                let policy = server::permissions::SystemPolicy::from_name(policy).unwrap();
-                server::permissions::attach(&h.svc, acme, id, policy)
+                let policy = server::domain::permissions::SystemPolicy::from_name(policy).unwrap();
+                server::domain::permissions::attach(&h.svc, acme, id, policy)
                     .await
                     .unwrap();
             }

@@ -12,14 +12,14 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use sea_orm::EntityTrait;
-use server::access_keys::{self, KeyOwner};
-use server::audit::{self, EventFilter};
-use server::entities::audit_event;
-use server::error::{DomainError, VerificationError};
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::audit::{self, EventFilter};
+use server::domain::error::{DomainError, VerificationError};
+use server::domain::leaks;
+use server::domain::principal::Principal;
 use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
 use server::gateway::{api_router, Gateway};
-use server::identity::Principal;
-use server::leaks;
+use server::infra::entities::audit_event;
 use support::{on_every_database, Harness};
 use tower::ServiceExt;
 
@@ -44,7 +44,7 @@ async fn call(
     params: &[(&str, &str)],
     from: &str,
 ) -> (StatusCode, serde_json::Value) {
-    use server::clock::Clock;
+    use server::infra::clock::Clock;
     let nonce = uuid::Uuid::new_v4().to_string();
     let timestamp = h.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut all: Vec<(&str, &str)> = vec![
@@ -327,7 +327,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
 
         // Review historical API calls: each address with its count.
         let since = {
-            use server::clock::Clock;
+            use server::infra::clock::Clock;
             h.clock.now() - chrono::Duration::days(30)
         };
         let sources = audit::recent_sources(&h.svc, account_id, &id, since)
@@ -382,7 +382,7 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
     on_every_database(|h| async move {
         use chrono::{Duration, TimeZone, Utc};
         use sea_orm::ConnectionTrait;
-        use server::audit::{EventType, NewEvent};
+        use server::domain::audit::{EventType, NewEvent};
 
         let account_id = h.account("acme").await;
         let user_id = h.user(account_id, "ci-bot").await;
@@ -394,6 +394,7 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
             account_id,
             at,
             name: name.to_owned(),
+            access: server::gateway::actions::access_of(name),
             event_type: EventType::ApiCall,
             service: "ims",
             request_id: "REQ-1".to_owned(),
@@ -505,8 +506,8 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
 async fn events_older_than_ninety_days_are_purged() {
     on_every_database(|h| async move {
         use chrono::Duration;
-        use server::audit::NewEvent;
-        use server::clock::Clock;
+        use server::domain::audit::NewEvent;
+        use server::infra::clock::Clock;
 
         let accounts = [h.account("acme").await, h.account("other").await];
         let now = h.clock.now();
@@ -515,6 +516,7 @@ async fn events_older_than_ninety_days_are_purged() {
                 account_id,
                 now - age,
                 name,
+                server::domain::audit::Access::Write,
                 "ram",
                 uuid::Uuid::new_v4().to_string(),
             )
@@ -534,14 +536,29 @@ async fn events_older_than_ninety_days_are_purged() {
         }
         assert_eq!(h.svc.audit.flush(&h.svc.db).await, 6);
 
-        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 2);
+        assert_eq!(
+            server::jobs::purge_expired_audit_events(&h.svc)
+                .await
+                .unwrap(),
+            2
+        );
         let names = stored_event_names(&h.svc.db).await;
         assert_eq!(names, ["Kept"; 4]);
-        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 0);
+        assert_eq!(
+            server::jobs::purge_expired_audit_events(&h.svc)
+                .await
+                .unwrap(),
+            0
+        );
 
         // Two minutes later, the events that were a minute short of 90 days go too.
         h.clock.advance(Duration::minutes(2));
-        assert_eq!(audit::purge_expired(&h.svc).await.unwrap(), 2);
+        assert_eq!(
+            server::jobs::purge_expired_audit_events(&h.svc)
+                .await
+                .unwrap(),
+            2
+        );
     })
     .await;
 }
@@ -559,9 +576,9 @@ fn app_code(secret_base32: &str, unix: i64) -> String {
 
 #[tokio::test]
 async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces_the_phone() {
-    use server::clock::Clock;
-    use server::mfa;
-    use server::verification::{self, Purpose};
+    use server::domain::mfa;
+    use server::domain::verification::{self, Purpose};
+    use server::infra::clock::Clock;
     on_every_database(|h| async move {
         let account_id = h.account("acme").await;
         let owner = Principal::Owner { account_id };
@@ -603,7 +620,7 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
         assert!(mfa::is_bound(&h.svc, owner).await.unwrap());
 
         // The key is sealed: nothing of it in the database in plaintext.
-        let rows = server::entities::mfa_device::Entity::find()
+        let rows = server::infra::entities::mfa_device::Entity::find()
             .all(&h.svc.db)
             .await
             .unwrap();

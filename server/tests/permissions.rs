@@ -1,11 +1,12 @@
 //! Who may do what: the owner, RAM administrators, read-only administrators, plain RAM users.
 mod support;
 
-use server::clock::Clock;
-use server::error::DomainError;
-use server::identity::{self, Principal};
-use server::permissions::{self, Grants, SystemPolicy};
-use server::ram_users;
+use server::domain::error::DomainError;
+use server::domain::permissions::{self, Grants, SystemPolicy};
+use server::domain::principal::Principal;
+use server::domain::ram_users;
+use server::domain::recycle_bin;
+use server::infra::clock::Clock;
 use support::on_every_database;
 
 #[tokio::test]
@@ -129,7 +130,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         let account_id = h.account("acme").await;
         let user_id = h.user(account_id, "Ops.Admin").await;
         let logon = "Ops.Admin@acme.onaliyun.com";
-        let no_password = identity::sign_in(&h.svc, logon, "anything at all", None).await;
+        let no_password = support::password_sign_in(&h.svc, logon, "anything at all", None).await;
         assert!(
             matches!(no_password, Err(DomainError::WrongCredentials)),
             "no console password, no sign-in"
@@ -143,7 +144,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         )
         .await
         .unwrap();
-        let principal = identity::sign_in(&h.svc, logon, "a long passphrase", None)
+        let principal = support::password_sign_in(&h.svc, logon, "a long passphrase", None)
             .await
             .unwrap();
         assert_eq!(
@@ -161,7 +162,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         assert_eq!(user.last_login_at, Some(h.clock.now()));
         assert!(user.password_hash.unwrap().starts_with("$argon2id$"));
 
-        let wrong_alias = identity::sign_in(
+        let wrong_alias = support::password_sign_in(
             &h.svc,
             "Ops.Admin@other.onaliyun.com",
             "a long passphrase",
@@ -183,7 +184,7 @@ async fn a_ram_user_signs_in_with_its_logon_name_and_console_password() {
         ram_users::set_console_password(&h.svc, account_id, user_id, None)
             .await
             .unwrap();
-        let removed = identity::sign_in(&h.svc, logon, "a long passphrase", None).await;
+        let removed = support::password_sign_in(&h.svc, logon, "a long passphrase", None).await;
         assert!(
             matches!(removed, Err(DomainError::WrongCredentials)),
             "removing the password ends console sign-in"
@@ -209,7 +210,7 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
         .await
         .unwrap();
         let principal =
-            identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
+            support::password_sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
                 .await
                 .unwrap();
         assert!(
@@ -234,14 +235,17 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
             h.backend
         );
         let again =
-            identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None).await;
+            support::password_sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
+                .await;
         assert!(
             matches!(again, Err(DomainError::WrongCredentials)),
             "a user in the recycle bin cannot sign in"
         );
 
-        ram_users::restore(&h.svc, account_id, admin).await.unwrap();
-        identity::sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
+        recycle_bin::restore_user(&h.svc, account_id, admin)
+            .await
+            .unwrap();
+        support::password_sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
             .await
             .expect("restored with its password and policies");
         assert!(
@@ -296,7 +300,7 @@ async fn a_policy_detached_on_one_instance_stops_granting_on_another_within_a_se
         !here.manage_users,
         "at once on the instance that changed it"
     );
-    tokio::time::sleep(server::cache::TTL + std::time::Duration::from_millis(50)).await;
+    tokio::time::sleep(server::infra::cache::TTL + std::time::Duration::from_millis(50)).await;
     let elsewhere = permissions::grants(&two, principal).await.unwrap();
     assert!(!elsewhere.manage_users, "within a second on the other one");
 }

@@ -3,10 +3,11 @@ mod support;
 
 use chrono::Duration;
 use sea_orm::EntityTrait;
-use server::access_keys::{self, KeyOwner};
-use server::entities::retired_access_key_id;
-use server::error::DomainError;
-use server::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::error::DomainError;
+use server::domain::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use server::domain::recycle_bin;
+use server::infra::entities::retired_access_key_id;
 use support::on_every_database;
 
 fn named(name: &str) -> NewRamUser {
@@ -137,7 +138,7 @@ async fn search_finds_by_name_display_name_or_an_access_key_id_of_this_account_o
         .unwrap();
         let id = key.key.access_key_id;
 
-        let names = |users: Vec<server::entities::ram_user::Model>| {
+        let names = |users: Vec<server::infra::entities::ram_user::Model>| {
             users.into_iter().map(|u| u.name).collect::<Vec<_>>()
         };
         assert_eq!(
@@ -257,11 +258,11 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
             access_keys::list(&h.svc, owner).await.unwrap().is_empty(),
             "its keys stop working at once"
         );
-        let bin = ram_users::recycle_bin(&h.svc, acme).await.unwrap();
+        let bin = recycle_bin::recycled_users(&h.svc, acme).await.unwrap();
         assert_eq!(bin.len(), 1);
         assert_eq!(bin[0].access_key_ids, std::slice::from_ref(&kept));
         assert_eq!(bin[0].delete_date, bin[0].recycled_at + Duration::days(30));
-        let alone = access_keys::restore(&h.svc, acme, &kept).await;
+        let alone = recycle_bin::restore_key(&h.svc, acme, &kept).await;
         assert!(
             matches!(alone, Err(DomainError::Conflict { .. })),
             "a key deleted with its user comes back with the user"
@@ -270,7 +271,7 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
         assert!(matches!(again, Err(DomainError::Conflict { ref message, .. }) if message.contains("recycle bin")));
 
         h.clock.advance(Duration::days(29));
-        ram_users::restore(&h.svc, acme, user_id).await.unwrap();
+        recycle_bin::restore_user(&h.svc, acme, user_id).await.unwrap();
         let keys = access_keys::list(&h.svc, owner).await.unwrap();
         assert_eq!(
             keys.iter()
@@ -281,7 +282,7 @@ async fn a_deleted_user_goes_to_the_recycle_bin_with_its_keys_and_comes_back_wit
         let user = ram_users::find(&h.svc, acme, "ci-bot").await.unwrap();
         assert_eq!(user.access_key_count, 1);
         assert_eq!(
-            access_keys::recycle_bin(&h.svc, acme).await.unwrap().len(),
+            recycle_bin::recycled_keys(&h.svc, acme).await.unwrap().len(),
             1,
             "the key deleted on its own stays"
         );
@@ -348,14 +349,14 @@ async fn a_deleted_user_is_purged_after_thirty_days_with_its_key_ids_retired() {
         h.clock.advance(Duration::days(30));
         assert!(
             matches!(
-                ram_users::restore(&h.svc, acme, user_id).await,
+                recycle_bin::restore_user(&h.svc, acme, user_id).await,
                 Err(DomainError::NotFound { .. })
             ),
             "{}",
             h.backend
         );
-        assert_eq!(ram_users::purge_due(&h.svc).await.unwrap(), 1);
-        assert!(ram_users::recycle_bin(&h.svc, acme)
+        assert_eq!(recycle_bin::purge_due_users(&h.svc).await.unwrap(), 1);
+        assert!(recycle_bin::recycled_users(&h.svc, acme)
             .await
             .unwrap()
             .is_empty());

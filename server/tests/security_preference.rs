@@ -5,11 +5,11 @@ mod support;
 use std::net::IpAddr;
 
 use axum::http::StatusCode;
-use server::error::DomainError;
-use server::identity::{self, Principal};
-use server::mfa;
-use server::ram_users;
-use server::security_preference::{self, PreferenceChanges};
+use server::domain::error::DomainError;
+use server::domain::mfa;
+use server::domain::principal::Principal;
+use server::domain::ram_users;
+use server::domain::security_preference::{self, PreferenceChanges};
 use support::console_client::{session_cookie, Caller};
 use support::{on_every_database, Harness};
 
@@ -45,7 +45,7 @@ async fn ram_users_sign_in_only_from_the_networks_the_preference_lists() {
         let dev = "dev@acme.onaliyun.com";
         let sign_in = |name: &'static str, password: &'static str, from| {
             let svc = h.svc.clone();
-            async move { identity::sign_in(&svc, name, password, from).await }
+            async move { support::password_sign_in(&svc, name, password, from).await }
         };
         assert!(
             sign_in(dev, "a long passphrase", None).await.is_ok(),

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderName};
 use chrono::{Duration, TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, Set};
-use server::clock::Clock;
-use server::entities::access_key::{self, Status};
 use server::gateway::auth::authenticate;
 use server::gateway::request::{ApiRequest, Signed};
 use server::gateway::signature::{sha256_hex, verify_v1, verify_v3};
 use server::gateway::Gateway;
+use server::infra::clock::Clock;
+use server::infra::entities::access_key::{self, Status};
 use support::{on_every_database, Harness};
 
 /// The raw requests of the captures file, parsed.
@@ -217,7 +217,7 @@ fn list_users_signed(id: &str, secret: &str) -> ApiRequest {
 
 #[tokio::test]
 async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
-    use server::access_keys::{self, KeyOwner};
+    use server::domain::access_keys::{self, KeyOwner};
 
     let support::TwoInstances {
         one,
@@ -237,7 +237,7 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
     access_keys::set_status(&two, owner, &id, Status::Inactive)
         .await
         .unwrap();
-    tokio::time::sleep(server::cache::TTL + std::time::Duration::from_millis(50)).await;
+    tokio::time::sleep(server::infra::cache::TTL + std::time::Duration::from_millis(50)).await;
     let refused = authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
         .await
         .err()

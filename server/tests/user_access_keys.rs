@@ -3,11 +3,12 @@ mod support;
 
 use chrono::Duration;
 use sea_orm::EntityTrait;
-use server::access_keys::{self, KeyOwner};
-use server::clock::Clock;
-use server::entities::access_key::{self, Status};
-use server::entities::retired_access_key_id;
-use server::error::DomainError;
+use server::domain::access_keys::{self, KeyOwner};
+use server::domain::error::DomainError;
+use server::domain::recycle_bin;
+use server::infra::clock::Clock;
+use server::infra::entities::access_key::{self, Status};
+use server::infra::entities::retired_access_key_id;
 use support::{on_every_concurrent_database, on_every_database};
 
 #[tokio::test]
@@ -87,7 +88,9 @@ async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
             "{}",
             h.backend
         );
-        let bin = access_keys::recycle_bin(&h.svc, account_id).await.unwrap();
+        let bin = recycle_bin::recycled_keys(&h.svc, account_id)
+            .await
+            .unwrap();
         assert_eq!(bin.len(), 1);
         assert_eq!(
             (bin[0].key.access_key_id.as_str(), bin[0].user_name.as_str()),
@@ -97,7 +100,9 @@ async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
         assert_eq!(bin[0].delete_date, h.clock.now() + Duration::days(30));
 
         h.clock.advance(Duration::days(29));
-        access_keys::restore(&h.svc, account_id, &id).await.unwrap();
+        recycle_bin::restore_key(&h.svc, account_id, &id)
+            .await
+            .unwrap();
         let restored = access_keys::list(&h.svc, owner).await.unwrap();
         assert_eq!(restored.len(), 1);
         assert_eq!(
@@ -106,7 +111,7 @@ async fn a_deleted_key_waits_in_the_recycle_bin_and_restores_unchanged() {
         );
         let secret = access_keys::reveal_secret(&h.svc, &restored[0]).unwrap();
         assert_eq!(secret.as_str(), created.secret.as_str(), "same secret");
-        assert!(access_keys::recycle_bin(&h.svc, account_id)
+        assert!(recycle_bin::recycled_keys(&h.svc, account_id)
             .await
             .unwrap()
             .is_empty());
@@ -128,7 +133,7 @@ async fn restore_is_refused_while_the_user_holds_two_keys() {
             .unwrap();
         access_keys::create(&h.svc, owner).await.unwrap();
         access_keys::create(&h.svc, owner).await.unwrap();
-        let restore = access_keys::restore(&h.svc, account_id, &id).await;
+        let restore = recycle_bin::restore_key(&h.svc, account_id, &id).await;
         assert!(
             matches!(
                 restore,
@@ -141,7 +146,7 @@ async fn restore_is_refused_while_the_user_holds_two_keys() {
             h.backend
         );
         assert_eq!(
-            access_keys::recycle_bin(&h.svc, account_id)
+            recycle_bin::recycled_keys(&h.svc, account_id)
                 .await
                 .unwrap()
                 .len(),
@@ -166,14 +171,14 @@ async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
             .unwrap();
 
         h.clock.advance(Duration::days(30));
-        let late = access_keys::restore(&h.svc, account_id, &id).await;
+        let late = recycle_bin::restore_key(&h.svc, account_id, &id).await;
         assert!(
             matches!(late, Err(DomainError::NotFound { .. })),
             "due keys cannot be restored: {}",
             h.backend
         );
-        assert_eq!(access_keys::purge_due(&h.svc).await.unwrap(), 1);
-        assert_eq!(access_keys::purge_due(&h.svc).await.unwrap(), 0);
+        assert_eq!(recycle_bin::purge_due_keys(&h.svc).await.unwrap(), 1);
+        assert_eq!(recycle_bin::purge_due_keys(&h.svc).await.unwrap(), 0);
         assert!(access_key::Entity::find_by_id(id.clone())
             .one(&h.svc.db)
             .await
@@ -184,7 +189,7 @@ async fn after_thirty_days_the_key_is_purged_and_its_id_retired() {
             .await
             .unwrap()
             .is_some());
-        assert!(access_keys::recycle_bin(&h.svc, account_id)
+        assert!(recycle_bin::recycled_keys(&h.svc, account_id)
             .await
             .unwrap()
             .is_empty());
@@ -204,11 +209,11 @@ async fn delete_permanently_purges_now() {
         access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
             .await
             .unwrap();
-        access_keys::delete_from_recycle_bin(&h.svc, account_id, &id)
+        recycle_bin::purge_key(&h.svc, account_id, &id)
             .await
             .unwrap();
         assert!(
-            access_keys::recycle_bin(&h.svc, account_id)
+            recycle_bin::recycled_keys(&h.svc, account_id)
                 .await
                 .unwrap()
                 .is_empty(),
@@ -220,7 +225,7 @@ async fn delete_permanently_purges_now() {
             .await
             .unwrap()
             .is_some());
-        let again = access_keys::delete_from_recycle_bin(&h.svc, account_id, &id).await;
+        let again = recycle_bin::purge_key(&h.svc, account_id, &id).await;
         assert!(matches!(again, Err(DomainError::NotFound { .. })));
     })
     .await;
@@ -262,18 +267,21 @@ async fn another_account_cannot_see_restore_or_purge_the_recycle_bin() {
         access_keys::delete(&h.svc, owner, &id, access_keys::DeleteGuard::AnyStatus)
             .await
             .unwrap();
-        assert!(access_keys::recycle_bin(&h.svc, other)
+        assert!(recycle_bin::recycled_keys(&h.svc, other)
             .await
             .unwrap()
             .is_empty());
         assert!(matches!(
-            access_keys::restore(&h.svc, other, &id).await,
+            recycle_bin::restore_key(&h.svc, other, &id).await,
             Err(DomainError::NotFound { .. })
         ));
-        let purge = access_keys::delete_from_recycle_bin(&h.svc, other, &id).await;
+        let purge = recycle_bin::purge_key(&h.svc, other, &id).await;
         assert!(matches!(purge, Err(DomainError::NotFound { .. })));
         assert_eq!(
-            access_keys::recycle_bin(&h.svc, acme).await.unwrap().len(),
+            recycle_bin::recycled_keys(&h.svc, acme)
+                .await
+                .unwrap()
+                .len(),
             1
         );
     })
@@ -304,7 +312,9 @@ async fn the_recycle_bin_keeps_three_keys_of_a_user_and_purges_the_earliest_beyo
             deleted.push(id);
             h.clock.advance(Duration::minutes(1));
         }
-        let bin = access_keys::recycle_bin(&h.svc, account_id).await.unwrap();
+        let bin = recycle_bin::recycled_keys(&h.svc, account_id)
+            .await
+            .unwrap();
         let kept: Vec<&str> = bin.iter().map(|k| k.key.access_key_id.as_str()).collect();
         // Newest first; the first one deleted is gone for good, its ID never to return.
         assert_eq!(
@@ -314,7 +324,7 @@ async fn the_recycle_bin_keeps_three_keys_of_a_user_and_purges_the_earliest_beyo
             h.backend
         );
         assert!(matches!(
-            access_keys::restore(&h.svc, account_id, &deleted[0]).await,
+            recycle_bin::restore_key(&h.svc, account_id, &deleted[0]).await,
             Err(DomainError::NotFound {
                 code: "EntityNotExist.RecycleBin.AccessKey",
                 ..
@@ -343,7 +353,7 @@ async fn the_recycle_bin_keeps_three_keys_of_a_user_and_purges_the_earliest_beyo
             .await
             .unwrap();
         assert_eq!(
-            access_keys::recycle_bin(&h.svc, account_id)
+            recycle_bin::recycled_keys(&h.svc, account_id)
                 .await
                 .unwrap()
                 .len(),

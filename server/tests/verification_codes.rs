@@ -3,10 +3,10 @@ mod support;
 
 use chrono::Duration;
 use sea_orm::EntityTrait;
-use server::entities::verification_code;
-use server::error::{DomainError, VerificationError};
-use server::identity::Principal;
-use server::verification::{self, Purpose};
+use server::domain::error::{DomainError, VerificationError};
+use server::domain::principal::Principal;
+use server::domain::verification::{self, Purpose};
+use server::infra::entities::verification_code;
 use support::on_every_database;
 
 const PURPOSE: Purpose = Purpose::CreateAccessKey;
@@ -174,10 +174,10 @@ async fn no_code_requested_means_nothing_to_check() {
 async fn a_ram_user_gets_codes_on_its_own_phone_or_a_clear_refusal() {
     on_every_database(|h| async move {
         let account_id = h.account("acme").await;
-        let user_id = server::ram_users::create(
+        let user_id = server::domain::ram_users::create(
             &h.svc,
             account_id,
-            server::ram_users::NewRamUser {
+            server::domain::ram_users::NewRamUser {
                 name: "ops".into(),
                 mobile_phone: Some("86-13912341234".into()),
                 ..Default::default()

@@ -11,6 +11,8 @@ pub async fn list_audit_events(
     filter: AuditFilter,
     after: Option<i64>,
 ) -> Result<AuditEventPage, ConsoleError> {
-    answer(|backend, session| async move { backend.audit_events(&session, filter, after).await })
-        .await
+    answer(
+        |backend, session| async move { backend.list_audit_events(&session, filter, after).await },
+    )
+    .await
 }

@@ -8,7 +8,7 @@ use crate::model::{MfaEnrollment, MfaStatus};
 
 #[server(endpoint = "get_mfa_status")]
 pub async fn get_mfa_status() -> Result<MfaStatus, ConsoleError> {
-    answer(|backend, session| async move { backend.mfa_status(&session).await }).await
+    answer(|backend, session| async move { backend.get_mfa_status(&session).await }).await
 }
 
 #[server(endpoint = "start_mfa_binding")]

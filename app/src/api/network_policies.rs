@@ -13,7 +13,9 @@ pub async fn get_network_policy(
     user: Option<String>,
 ) -> Result<NetworkPolicyView, ConsoleError> {
     answer(|backend, session| async move {
-        backend.network_policy(&session, access_key_id, user).await
+        backend
+            .get_network_policy(&session, access_key_id, user)
+            .await
     })
     .await
 }

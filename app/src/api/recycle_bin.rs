@@ -8,7 +8,7 @@ use crate::model::RecycleBin;
 
 #[server(endpoint = "list_recycle_bin")]
 pub async fn list_recycle_bin() -> Result<RecycleBin, ConsoleError> {
-    answer(|backend, session| async move { backend.recycle_bin(&session).await }).await
+    answer(|backend, session| async move { backend.list_recycle_bin(&session).await }).await
 }
 
 #[server(endpoint = "restore_access_key")]

@@ -8,7 +8,7 @@ use crate::model::{SecuritySettings, SecuritySettingsChanges};
 
 #[server(endpoint = "get_security_settings")]
 pub async fn get_security_settings() -> Result<SecuritySettings, ConsoleError> {
-    answer(|backend, session| async move { backend.security_settings(&session).await }).await
+    answer(|backend, session| async move { backend.get_security_settings(&session).await }).await
 }
 
 /// Saves the settings given; the others stay as they are.

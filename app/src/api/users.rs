@@ -43,9 +43,7 @@ pub async fn update_user(name: String, edit: UserEdit) -> Result<(), ConsoleErro
 #[server(endpoint = "set_console_password")]
 pub async fn set_console_password(name: String, password: String) -> Result<(), ConsoleError> {
     answer(|backend, session| async move {
-        backend
-            .set_console_password(&session, name, Some(password))
-            .await
+        backend.set_console_password(&session, name, password).await
     })
     .await
 }
@@ -53,10 +51,8 @@ pub async fn set_console_password(name: String, password: String) -> Result<(), 
 /// Removes console sign-in for the user.
 #[server(endpoint = "remove_console_password")]
 pub async fn remove_console_password(name: String) -> Result<(), ConsoleError> {
-    answer(
-        |backend, session| async move { backend.set_console_password(&session, name, None).await },
-    )
-    .await
+    answer(|backend, session| async move { backend.remove_console_password(&session, name).await })
+        .await
 }
 
 #[server(endpoint = "set_policy_attached")]

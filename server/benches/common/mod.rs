@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use server::crypto::{MasterKey, SecretBox};
-use server::identity::{self, NewAccount};
-use server::services::{Services, Settings};
+use server::domain::identity::{self, NewAccount};
+use server::domain::services::{Services, Settings};
+use server::infra::crypto::{MasterKey, SecretBox};
 
 pub const OWNER_EMAIL: &str = "owner@bench.example.com";
 pub const OWNER_PASSWORD: &str = "bench password 1";
@@ -21,7 +21,7 @@ pub struct FreshInstall {
 
 pub async fn fresh_install() -> FreshInstall {
     let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+    let db = server::infra::db::connect_and_migrate(&server::infra::db::sqlite_url_in(dir.path()))
         .await
         .unwrap();
     let svc = Arc::new(Services::new(

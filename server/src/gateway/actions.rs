@@ -6,19 +6,40 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::request::ApiRequest;
 use super::Gateway;
-use crate::access_keys::{self, KeyOwner};
-use crate::clock::iso8601;
-use crate::entities::access_key::{self, Status};
-use crate::entities::ram_user;
-use crate::identity;
-use crate::network_policy::{self, NetworkPolicy};
-use crate::permissions::{self, Grants};
-use crate::ram_users::{self, NewRamUser, UserChanges, UserKeys};
-use crate::security_preference::{self, PreferenceChanges, SecurityPreference};
-use crate::services::Services;
+use crate::domain::access_keys::{self, KeyOwner};
+use crate::domain::audit::Access;
+use crate::domain::identity;
+use crate::domain::network_policy::{self, NetworkPolicy};
+use crate::domain::permissions::{self, Grants};
+use crate::domain::ram_users::{self, NewRamUser, UserChanges, UserKeys};
+use crate::domain::recycle_bin;
+use crate::domain::security_preference::{self, PreferenceChanges, SecurityPreference};
+use crate::domain::services::Services;
+use crate::infra::clock::iso8601;
+use crate::infra::entities::access_key::{self, Status};
+use crate::infra::entities::ram_user;
 
 pub const RAM_VERSION: &str = "2015-05-01";
 pub const IMS_VERSION: &str = "2019-08-15";
+
+/// What an action does to the account, as the audit trail records it: RAM's and IMS's reading
+/// actions, named one by one; every other action writes.
+pub fn access_of(action: &str) -> Access {
+    match action {
+        "GetUser"
+        | "ListUsers"
+        | "GetSecurityPreference"
+        | "ListAccessKeys"
+        | "GetAccessKeyLastUsed"
+        | "GetAccessKeyPolicy"
+        | "GetAccessKeyPolicyForAccount"
+        | "ListAccessKeysInRecycleBin"
+        | "GetAccessKeyInfoInRecycleBin"
+        | "ListUsersInRecycleBin"
+        | "GetUserInRecycleBin" => Access::Read,
+        _ => Access::Write,
+    }
+}
 
 /// Runs one action; returns the service it belongs to (for last-used) and the response data.
 pub async fn dispatch(
@@ -117,10 +138,10 @@ impl Call<'_> {
                 .await?
                 .map(|a| a.alias)
                 .unwrap_or_default();
-            let domain = format!("@{alias}.onaliyun.com");
-            return match principal_name.strip_suffix(domain.as_str()) {
-                Some(name) if !name.is_empty() => Ok(Some(name.to_owned())),
-                _ => Err(crate::ram_users::user_not_found().into()),
+            // The account's alias is stored lower-case, as the parser gives it.
+            return match identity::parse_ram_logon_name(principal_name) {
+                Some((name, named_alias)) if named_alias == alias => Ok(Some(name.to_owned())),
+                _ => Err(crate::domain::ram_users::user_not_found().into()),
             };
         }
         if self.param("UserId").is_some() {
@@ -134,7 +155,7 @@ impl Call<'_> {
     fn user_id_param(&self) -> Result<i64, ApiError> {
         self.required("UserId")?
             .parse()
-            .map_err(|_| ApiError::from(crate::ram_users::user_not_found()))
+            .map_err(|_| ApiError::from(crate::domain::ram_users::user_not_found()))
     }
 
     async fn key_owner(&self, change: bool) -> Result<KeyOwner, ApiError> {
@@ -390,7 +411,7 @@ impl Call<'_> {
     async fn recycled_keys(&self, only: Option<&str>) -> Result<Value, ApiError> {
         self.require(|g| g.view_users).await?;
         let user = self.recycle_bin_user().await?;
-        let keys: Vec<Value> = access_keys::recycle_bin(self.svc, self.account_id())
+        let keys: Vec<Value> = recycle_bin::recycled_keys(self.svc, self.account_id())
             .await?
             .into_iter()
             .filter(|k| only.is_none_or(|id| k.key.access_key_id == id))
@@ -412,7 +433,7 @@ impl Call<'_> {
                 .into_iter()
                 .next()
                 .map(|key| json!({ "AccessKey": key }))
-                .ok_or_else(|| ApiError::from(access_keys::not_in_recycle_bin(id))),
+                .ok_or_else(|| ApiError::from(recycle_bin::not_in_recycle_bin(id))),
         }
     }
 
@@ -431,9 +452,9 @@ impl Call<'_> {
     async fn recycled_key_id(&self) -> Result<&str, ApiError> {
         let id = self.required("UserAccessKeyId")?;
         if let Some(user) = self.recycle_bin_user().await? {
-            let key = access_keys::find_recycled(self.svc, self.account_id(), id).await?;
+            let key = recycle_bin::find_recycled_key(self.svc, self.account_id(), id).await?;
             if key.user_id != Some(user) {
-                return Err(access_keys::not_in_recycle_bin(id).into());
+                return Err(recycle_bin::not_in_recycle_bin(id).into());
             }
         }
         Ok(id)
@@ -442,20 +463,20 @@ impl Call<'_> {
     async fn restore_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
         let id = self.recycled_key_id().await?;
-        access_keys::restore(self.svc, self.account_id(), id).await?;
+        recycle_bin::restore_key(self.svc, self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn purge_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
         let id = self.recycled_key_id().await?;
-        access_keys::delete_from_recycle_bin(self.svc, self.account_id(), id).await?;
+        recycle_bin::purge_key(self.svc, self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn recycled_users(&self, only: Option<i64>) -> Result<Value, ApiError> {
         self.require(|g| g.view_users).await?;
-        let users: Vec<Value> = ram_users::recycle_bin(self.svc, self.account_id())
+        let users: Vec<Value> = recycle_bin::recycled_users(self.svc, self.account_id())
             .await?
             .into_iter()
             .filter(|u| only.is_none_or(|id| u.user.id == id))
@@ -473,19 +494,19 @@ impl Call<'_> {
                 .into_iter()
                 .next()
                 .map(|user| json!({ "User": user }))
-                .ok_or_else(|| ApiError::from(ram_users::user_not_in_recycle_bin())),
+                .ok_or_else(|| ApiError::from(recycle_bin::user_not_in_recycle_bin())),
         }
     }
 
     async fn restore_user(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        ram_users::restore(self.svc, self.account_id(), self.user_id_param()?).await?;
+        recycle_bin::restore_user(self.svc, self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
 
     async fn purge_user(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        ram_users::delete_permanently(self.svc, self.account_id(), self.user_id_param()?).await?;
+        recycle_bin::purge_user(self.svc, self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
 }
@@ -546,6 +567,30 @@ fn security_preference_json(preference: &SecurityPreference) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_actions_are_recorded_as_reads() {
+        assert_eq!(access_of("GetAccessKeyLastUsed"), Access::Read);
+        assert_eq!(access_of("ListUsers"), Access::Read);
+        assert_eq!(access_of("CreateAccessKey"), Access::Write);
+        assert_eq!(access_of("SetAccessKeyPolicy"), Access::Write);
+    }
+
+    /// Every `Get…` and `List…` action in the dispatch table is named as a read.
+    #[test]
+    fn every_reading_action_is_named() {
+        let arms = include_str!("actions.rs")
+            .lines()
+            .filter(|line| {
+                line.trim_start().starts_with("(RAM_") || line.trim_start().starts_with("(IMS_")
+            })
+            .filter_map(|line| line.split('"').nth(1));
+        for action in arms {
+            let reads = action.starts_with("Get") || action.starts_with("List");
+            assert_eq!(access_of(action) == Access::Read, reads, "{action}");
+        }
+    }
     /// The Audit Trail's event filter knows each action by name.
     #[test]
     fn every_action_is_a_known_event_name() {
@@ -558,7 +603,10 @@ mod tests {
             .collect::<Vec<_>>();
         assert!(arms.len() > 20, "{arms:?}");
         for action in arms {
-            assert!(crate::audit::EVENT_NAMES.contains(&action), "{action}");
+            assert!(
+                crate::domain::audit::EVENT_NAMES.contains(&action),
+                "{action}"
+            );
         }
     }
 }

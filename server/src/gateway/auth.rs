@@ -11,9 +11,8 @@ use super::nonces::{self, Nonce};
 use super::request::{ApiRequest, Signed, X_ACS_CONTENT_SHA256, X_ACS_DATE, X_ACS_SIGNATURE_NONCE};
 use super::signature;
 use super::Gateway;
-use crate::access_keys;
-use crate::identity::Principal;
-use crate::key_cache::SigningKey;
+use crate::domain::key_cache::SigningKey;
+use crate::domain::principal::Principal;
 
 /// How far a request's timestamp may be from the server's clock, either way.
 pub const TIMESTAMP_WINDOW_MINUTES: i64 = 15;
@@ -89,7 +88,7 @@ pub async fn authenticate(
     };
     check_timestamp(timestamp, now)?;
 
-    let key = access_keys::signing_key(&gateway.svc, access_key_id)
+    let key = crate::domain::signing_keys::signing_key(&gateway.svc, access_key_id)
         .await
         .map_err(ApiError::from)?
         .ok_or_else(ApiError::key_not_found)?;

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use axum::http::StatusCode;
 
-use crate::error::{DomainError, VerificationError};
+use crate::domain::error::{DomainError, VerificationError};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]

@@ -1,12 +1,11 @@
 //! When, through which service and from where each key was last used: coalesced in memory (one
 //! entry per key, the latest use wins) and written in batches, never one write per request.
-use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
 
-use crate::access_keys::{self, KeyUse};
-use crate::services::Services;
+use crate::domain::access_keys::{self, KeyUse};
+use crate::domain::services::Services;
 
 #[derive(Default)]
 pub struct LastUsed {
@@ -67,16 +66,5 @@ impl LastUsed {
             return 0;
         }
         count
-    }
-
-    pub fn spawn_flusher(self: &Arc<Self>, svc: Arc<Services>) {
-        let this = self.clone();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Self::FLUSH_EVERY);
-            loop {
-                every.tick().await;
-                this.flush(&svc).await;
-            }
-        });
     }
 }

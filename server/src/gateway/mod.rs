@@ -26,10 +26,10 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde_json::{json, Value};
 
-use crate::access_keys::{self, KeyUse};
-use crate::audit::{EventType, NewEvent};
-use crate::leaks;
-use crate::services::Services;
+use crate::domain::access_keys::KeyUse;
+use crate::domain::audit::{Access, EventType, NewEvent};
+use crate::domain::leaks;
+use crate::domain::services::Services;
 use auth::Caller;
 use error::ApiError;
 use last_used::LastUsed;
@@ -37,10 +37,13 @@ use nonces::NonceStore;
 use request::ApiRequest;
 use request::Signed;
 
-/// Bodies larger than this are refused before they are read.
+/// Bodies larger than this are refused.
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// A pasted log or a scanner's finding may be longer than a call.
 const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
+/// How far past its limit an oversized body is read (and discarded) so its sender can read
+/// the refusal.
+const DRAIN_FACTOR: usize = 4;
 
 pub struct Gateway {
     pub svc: Arc<Services>,
@@ -49,7 +52,7 @@ pub struct Gateway {
     /// `HostId` in error responses: this server's API address, where Alibaba's names its own
     /// endpoint.
     pub host_id: String,
-    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::net::source_address`]).
+    /// Proxies whose `X-Forwarded-For` is believed (see [`crate::infra::net::source_address`]).
     pub trusted_proxies: Vec<IpNet>,
 }
 
@@ -81,22 +84,6 @@ impl Gateway {
     pub fn with_nonce_capacity(mut self, capacity: usize) -> Self {
         self.nonces = NonceStore::new(Self::NONCE_WINDOW, capacity);
         self
-    }
-
-    /// Starts the background work: batched last-used writes, forgetting expired nonces.
-    pub fn spawn_background(self: &Arc<Self>) {
-        self.last_used.spawn_flusher(self.svc.clone());
-        let this = self.clone();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                every.tick().await;
-                this.nonces.forget_expired();
-                if let Err(e) = nonces::forget_expired_shared(&this.svc).await {
-                    tracing::warn!("removing expired nonces failed: {e}");
-                }
-            }
-        });
     }
 }
 
@@ -136,8 +123,9 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    let source_ip =
-        peer.map(|peer| crate::net::source_address(peer, &parts.headers, &gateway.trusted_proxies));
+    let source_ip = peer.map(|peer| {
+        crate::infra::net::source_address(peer, &parts.headers, &gateway.trusted_proxies)
+    });
     let mut request = ApiRequest::new(
         parts.method.as_str(),
         parts.uri.path(),
@@ -178,23 +166,49 @@ impl serde::Serialize for WithRequestId<'_> {
 }
 
 /// The whole body, or the API's error when it is over `limit` bytes.
+///
+/// An oversized body is still read, and thrown away, up to [`DRAIN_FACTOR`] times the limit:
+/// a server that answers and closes while the client is still sending makes the client's
+/// kernel reset the connection, and the client sees a broken pipe instead of the refusal.
+/// Past that bound the connection is simply dropped; nothing past `limit` is kept in memory.
 async fn read_body(
     gateway: &Gateway,
     request_id: &str,
     body: Body,
     limit: usize,
 ) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| {
-        let error = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "InvalidParameter.Body",
-            format!(
-                "The request body is too large: at most {} MiB.",
-                limit >> 20
-            ),
-        );
-        failure(gateway, request_id, &error)
-    })
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        // A sender that broke off has no one left to answer; what it sent is not a request.
+        let Ok(frame) = frame else {
+            seen = usize::MAX;
+            break;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else if seen > limit.saturating_mul(DRAIN_FACTOR) {
+            break;
+        }
+    }
+    if seen <= limit {
+        return Ok(Bytes::from(kept));
+    }
+    let error = ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "InvalidParameter.Body",
+        format!(
+            "The request body is too large: at most {} MiB.",
+            limit >> 20
+        ),
+    );
+    Err(failure(gateway, request_id, &error))
 }
 
 /// Flags every key of this server whose ID and secret both appear in the posted text. Needs no
@@ -223,6 +237,7 @@ async fn report_leaks(State(gateway): State<Arc<Gateway>>, request: Request) -> 
                         *account_id,
                         gateway.svc.clock.now(),
                         "ReportAccessKeyLeak",
+                        Access::Write,
                         "ims",
                         request_id.clone(),
                     )
@@ -282,7 +297,7 @@ async fn audit_call(
                 Some(Signed::V1 { access_key_id, .. }) => access_key_id,
                 None => return,
             };
-            access_keys::signing_key(&gateway.svc, presented)
+            crate::domain::signing_keys::signing_key(&gateway.svc, presented)
                 .await
                 .ok()
                 .flatten()
@@ -314,6 +329,7 @@ async fn audit_call(
     gateway.svc.audit.record(NewEvent {
         account_id: key.account_id,
         at,
+        access: actions::access_of(&name),
         name,
         event_type: EventType::ApiCall,
         service,
@@ -334,7 +350,7 @@ async fn audit_call(
 
 /// A random UUID, upper case like Alibaba's.
 fn request_id() -> String {
-    crate::crypto::random_uuid()
+    crate::infra::crypto::random_uuid()
         .hyphenated()
         .encode_upper(&mut uuid::Uuid::encode_buffer())
         .to_owned()

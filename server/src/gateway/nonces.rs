@@ -10,9 +10,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::entities::used_nonce;
-use crate::error::DomainError;
-use crate::services::Services;
+use crate::domain::error::DomainError;
+use crate::domain::services::Services;
+use crate::infra::entities::used_nonce;
 
 pub struct NonceStore {
     /// [`Self::entry_key`] of `(AccessKey ID, nonce)` → when it was first seen.

@@ -36,7 +36,7 @@ pub struct ApiRequest {
     pub form: Vec<(String, String)>,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// Where the call came from ([`crate::net::source_address`]); `None` when unknown, which no
+    /// Where the call came from ([`crate::infra::net::source_address`]); `None` when unknown, which no
     /// network policy allows.
     pub source_ip: Option<IpAddr>,
 }

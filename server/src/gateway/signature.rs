@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use crate::signing_key::lower_hex;
-pub use crate::signing_key::SignatureKey;
+use crate::infra::signing_key::lower_hex;
+pub use crate::infra::signing_key::SignatureKey;
 
 pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
 

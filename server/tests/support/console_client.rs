@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
-use server::services::Services;
-use server::web::{console_router, ConsoleSessionStore, SESSION_COOKIE};
+use server::console::{console_router, ConsoleSessionStore, SESSION_COOKIE};
+use server::domain::services::Services;
 use tower::ServiceExt;
 
 /// A client of the console's `/api/*` endpoints with whatever cookie it was given.

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, Database};
-use server::clock::ManualClock;
-use server::crypto::{MasterKey, SecretBox};
-use server::identity::{self, NewAccount};
-use server::services::{Services, Settings};
-use server::verification::CodeSender;
+use server::domain::identity::{self, NewAccount};
+use server::domain::services::{Services, Settings};
+use server::domain::verification::CodeSender;
+use server::infra::clock::ManualClock;
+use server::infra::crypto::{MasterKey, SecretBox};
 
 /// Remembers every code it "sends", so tests can type it in.
 #[derive(Default)]
@@ -56,7 +56,7 @@ pub struct Harness {
 
 impl Harness {
     async fn new(backend: &'static str, url: &str) -> Self {
-        let db = server::db::connect_and_migrate(url)
+        let db = server::infra::db::connect_and_migrate(url)
             .await
             .expect("connect and migrate");
         let clock = Arc::new(ManualClock::new(
@@ -80,10 +80,10 @@ impl Harness {
 
     /// A RAM user of `account_id`; returns its id.
     pub async fn user(&self, account_id: i64, name: &str) -> i64 {
-        server::ram_users::create(
+        server::domain::ram_users::create(
             &self.svc,
             account_id,
-            server::ram_users::NewRamUser {
+            server::domain::ram_users::NewRamUser {
                 name: name.to_owned(),
                 ..Default::default()
             },
@@ -98,12 +98,12 @@ impl Harness {
         &self,
         alias: &str,
         user: &str,
-    ) -> (i64, server::access_keys::KeyOwner) {
+    ) -> (i64, server::domain::access_keys::KeyOwner) {
         let account_id = self.account(alias).await;
         let user_id = self.user(account_id, user).await;
         (
             account_id,
-            server::access_keys::KeyOwner::User {
+            server::domain::access_keys::KeyOwner::User {
                 account_id,
                 user_id,
             },
@@ -112,10 +112,10 @@ impl Harness {
 
     /// Turns on "Allow RAM users to manage their own AccessKey pairs" for the account.
     pub async fn allow_users_to_manage_own_keys(&self, account_id: i64) {
-        server::security_preference::update(
+        server::domain::security_preference::update(
             &self.svc,
             account_id,
-            server::security_preference::PreferenceChanges {
+            server::domain::security_preference::PreferenceChanges {
                 allow_user_to_manage_access_keys: Some(true),
                 ..Default::default()
             },
@@ -158,7 +158,7 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let url = server::db::sqlite_url_in(dir.path());
+    let url = server::infra::db::sqlite_url_in(dir.path());
     run_isolated(test(Harness::new("sqlite-file", &url).await)).await;
     on_postgres(test).await;
 }
@@ -175,7 +175,7 @@ where
         .await
         .expect("connect to TEST_DATABASE_URL");
     let mut suffix = [0u8; 6];
-    server::crypto::fill_random(&mut suffix);
+    server::infra::crypto::fill_random(&mut suffix);
     let name = format!(
         "ak_test_{}",
         suffix
@@ -222,7 +222,7 @@ pub struct TwoInstances {
 
 pub async fn two_instances() -> TwoInstances {
     let dir = tempfile::tempdir().unwrap();
-    let db = server::db::connect_and_migrate(&server::db::sqlite_url_in(dir.path()))
+    let db = server::infra::db::connect_and_migrate(&server::infra::db::sqlite_url_in(dir.path()))
         .await
         .unwrap();
     let master = MasterKey::generate();
@@ -251,5 +251,20 @@ pub async fn two_instances() -> TwoInstances {
         two,
         account_id,
         _dir: dir,
+    }
+}
+
+/// A sign-in with a password alone, as [`identity::sign_in`] decides it, for identities with no
+/// virtual MFA device.
+#[allow(dead_code)]
+pub async fn password_sign_in(
+    svc: &Services,
+    name: &str,
+    password: &str,
+    source: Option<std::net::IpAddr>,
+) -> Result<server::domain::principal::Principal, server::domain::error::DomainError> {
+    match identity::sign_in(svc, name, password, None, source).await? {
+        identity::SignIn::Complete(principal) => Ok(principal),
+        identity::SignIn::NeedsMfaCode => panic!("{name} has an MFA device: sign in with its code"),
     }
 }

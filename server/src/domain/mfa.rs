@@ -7,12 +7,12 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use totp_rs::{Algorithm, Secret, TOTP};
 use zeroize::Zeroizing;
 
-use crate::crypto::{fill_random, Sealed};
-use crate::entities::mfa_device;
-use crate::error::{DomainError, VerificationError};
-use crate::identity::Principal;
-use crate::security_preference;
-use crate::services::Services;
+use crate::domain::error::{DomainError, VerificationError};
+use crate::domain::principal::Principal;
+use crate::domain::security_preference;
+use crate::domain::services::Services;
+use crate::infra::crypto::{fill_random, Sealed};
+use crate::infra::entities::mfa_device;
 
 /// Seconds a code lasts (RFC 6238's recommendation, and every authenticator app's default).
 const STEP_SECS: i64 = 30;
@@ -103,7 +103,7 @@ pub async fn may_manage(svc: &Services, principal: Principal) -> Result<bool, Do
 
 /// What a RAM user is told when [`may_manage`] says no.
 pub const NOT_ALLOWED: &str = "Your administrator does not allow RAM users to bind or unbind \
-     their own MFA devices (RAM > Security Settings).";
+     their own MFA devices (the security preference AllowUserToManageMFADevices).";
 
 async fn require_self_service(svc: &Services, principal: Principal) -> Result<(), DomainError> {
     if may_manage(svc, principal).await? {

@@ -10,10 +10,10 @@ use ipnet::IpNet;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::entities::account;
-use crate::error::{DomainError, FieldChecks};
-use crate::network_policy::parse_network;
-use crate::services::Services;
+use crate::domain::error::{DomainError, FieldChecks};
+use crate::domain::network_policy::parse_network;
+use crate::domain::services::Services;
+use crate::infra::entities::account;
 
 /// A new account's sign-in length for RAM users, in hours: what every console session lasted
 /// before the preference existed.

@@ -1,22 +1,13 @@
-//! Network access control: allow lists of IPv4/IPv6 addresses and CIDR blocks, for the whole
-//! account and for single keys. A key's own policy, when active, replaces the account's; an
-//! inactive policy allows everything. Every signed call with a long-term key is checked against
-//! the one that applies (`gateway::auth`); the console and the IMS actions edit them here.
+//! A network access policy as a value: its allow list, its wire form, which addresses it lets
+//! through, and which of a key's two policies applies.
 use std::net::IpAddr;
 use std::str::FromStr;
 
 use ipnet::IpNet;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::access_keys;
-use crate::entities::{access_key, account};
-use crate::error::DomainError;
-use crate::identity::Principal;
-use crate::permissions::{self, Grants};
-use crate::services::Services;
+use crate::domain::error::DomainError;
 
 /// The most addresses one policy may list.
 pub const MAX_ENTRIES: usize = 100;
@@ -207,7 +198,7 @@ impl NetworkPolicy {
     }
 
     /// Stored form: `None` for "no policy".
-    fn stored(&self) -> Option<String> {
+    pub fn stored(&self) -> Option<String> {
         (self.active || !self.entries.is_empty()).then(|| self.document())
     }
 
@@ -242,111 +233,6 @@ pub fn applicable<'a>(
     } else {
         None
     }
-}
-
-/// The account-level policy as stored, with no permission check (the signed path needs it).
-pub(crate) async fn account_policy_of(
-    svc: &Services,
-    account_id: i64,
-) -> Result<NetworkPolicy, DomainError> {
-    let account = account::Entity::find_by_id(account_id)
-        .one(&svc.db)
-        .await?
-        .ok_or_else(|| DomainError::Internal(format!("account {account_id} is gone")))?;
-    Ok(NetworkPolicy::from_stored(
-        account.network_policy.as_deref(),
-    ))
-}
-
-/// The account-level policy; anyone who may view RAM users may read it.
-pub async fn account_policy(
-    svc: &Services,
-    principal: Principal,
-) -> Result<NetworkPolicy, DomainError> {
-    let grants = permissions::grants(svc, principal).await?;
-    Grants::require(
-        grants.view_users,
-        "You do not have permission to view the account's network access policy.",
-    )?;
-    account_policy_of(svc, principal.account_id()).await
-}
-
-/// Replaces the account-level policy (the owner and RAM administrators with full access). Every
-/// cached key is dropped, so the next call with any key of the account meets the new policy.
-pub async fn set_account_policy(
-    svc: &Services,
-    principal: Principal,
-    policy: &NetworkPolicy,
-) -> Result<(), DomainError> {
-    let grants = permissions::grants(svc, principal).await?;
-    Grants::require(
-        grants.manage_users,
-        "You do not have permission to change the account's network access policy.",
-    )?;
-    let account_id = principal.account_id();
-    let updated = account::Entity::update_many()
-        .col_expr(account::Column::NetworkPolicy, Expr::value(policy.stored()))
-        .filter(account::Column::Id.eq(account_id))
-        .exec(&svc.db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(DomainError::Internal(format!(
-            "account {account_id} is gone"
-        )));
-    }
-    svc.key_cache.invalidate_all();
-    Ok(())
-}
-
-/// What governs one key: its own policy and the account's (the key's wins while active).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyPolicies {
-    pub own: NetworkPolicy,
-    pub account: NetworkPolicy,
-}
-
-impl KeyPolicies {
-    pub fn applicable(&self) -> Option<(PolicyLevel, &NetworkPolicy)> {
-        applicable(&self.own, &self.account)
-    }
-}
-
-/// A key's policies, for whoever may view the key (`user`: its RAM user, `None`: the caller's
-/// own keys, as for every key action).
-pub async fn key_policies(
-    svc: &Services,
-    principal: Principal,
-    user: Option<&str>,
-    access_key_id: &str,
-) -> Result<KeyPolicies, DomainError> {
-    let (owner, _) = permissions::key_owner(svc, principal, user, false).await?;
-    let key = access_keys::find_owned(svc, owner, access_key_id).await?;
-    Ok(KeyPolicies {
-        own: NetworkPolicy::from_stored(key.network_policy.as_deref()),
-        account: account_policy_of(svc, principal.account_id()).await?,
-    })
-}
-
-/// Replaces a key's own policy, for whoever may manage the key.
-pub async fn set_key_policy(
-    svc: &Services,
-    principal: Principal,
-    user: Option<&str>,
-    access_key_id: &str,
-    policy: &NetworkPolicy,
-) -> Result<(), DomainError> {
-    let (owner, _) = permissions::key_owner(svc, principal, user, true).await?;
-    let key = access_keys::find_owned(svc, owner, access_key_id).await?;
-    access_key::Entity::update_many()
-        .col_expr(
-            access_key::Column::NetworkPolicy,
-            Expr::value(policy.stored()),
-        )
-        .filter(access_key::Column::AccessKeyId.eq(key.access_key_id))
-        .exec(&svc.db)
-        .await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
 }
 
 #[cfg(test)]

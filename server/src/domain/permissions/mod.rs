@@ -6,110 +6,17 @@
 //! A RAM user with none of these manages only its own keys, and only while the account's security
 //! preference "Allow RAM users to manage their own AccessKey pairs" is on.
 use sea_orm::sea_query::OnConflict;
+pub mod grants;
+
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::access_keys::KeyOwner;
-use crate::cache::TtlCache;
-use crate::entities::{account, ram_user, user_policy};
-use crate::error::DomainError;
-use crate::identity::Principal;
-use crate::services::Services;
+use crate::domain::access_keys::KeyOwner;
+use crate::domain::error::DomainError;
+use crate::domain::principal::Principal;
+use crate::domain::services::Services;
+use crate::infra::entities::{account, ram_user, user_policy};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SystemPolicy {
-    AdministratorAccess,
-    AliyunRAMFullAccess,
-    AliyunRAMReadOnlyAccess,
-}
-
-impl SystemPolicy {
-    pub const ALL: [Self; 3] = [
-        Self::AdministratorAccess,
-        Self::AliyunRAMFullAccess,
-        Self::AliyunRAMReadOnlyAccess,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::AdministratorAccess => "AdministratorAccess",
-            Self::AliyunRAMFullAccess => "AliyunRAMFullAccess",
-            Self::AliyunRAMReadOnlyAccess => "AliyunRAMReadOnlyAccess",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::AdministratorAccess => {
-                "Full access to everything in the account except the owner's own AccessKeys."
-            }
-            Self::AliyunRAMFullAccess => "Manage RAM users, their AccessKeys and the recycle bin.",
-            Self::AliyunRAMReadOnlyAccess => {
-                "View RAM users and their AccessKeys, without changing anything."
-            }
-        }
-    }
-
-    pub fn from_name(name: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| {
-                DomainError::invalid_parameter(
-                    "EntityNotExist.Policy",
-                    "policy",
-                    format!("There is no system policy named {name}."),
-                )
-            })
-    }
-
-    fn manages_users(self) -> bool {
-        matches!(self, Self::AdministratorAccess | Self::AliyunRAMFullAccess)
-    }
-}
-
-/// RAM users' grants by `(account, user)`. Worked out from three tables, they would cost a RAM
-/// user's every signed call three database reads.
-pub type GrantsCache = TtlCache<(i64, i64), Grants>;
-
-/// What one principal may do in its account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Grants {
-    pub is_owner: bool,
-    /// See RAM users, their keys and the recycle bin.
-    pub view_users: bool,
-    /// Create and change RAM users, any user's keys, and the recycle bin.
-    pub manage_users: bool,
-    /// A RAM user allowed by the security preference to manage its own keys.
-    pub manage_own_keys: bool,
-    pub user_id: Option<i64>,
-}
-
-impl Grants {
-    const NONE: Self = Self {
-        is_owner: false,
-        view_users: false,
-        manage_users: false,
-        manage_own_keys: false,
-        user_id: None,
-    };
-
-    pub fn may_manage_keys_of(&self, user_id: i64) -> bool {
-        self.manage_users || (self.manage_own_keys && self.user_id == Some(user_id))
-    }
-
-    pub fn may_view_keys_of(&self, user_id: i64) -> bool {
-        self.view_users || self.may_manage_keys_of(user_id)
-    }
-
-    /// `Ok` when `allowed`; otherwise the no-permission error with `why`.
-    pub fn require(allowed: bool, why: &str) -> Result<(), DomainError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(DomainError::NoPermission(why.to_owned()))
-        }
-    }
-}
+pub use grants::{Grants, GrantsCache, SystemPolicy};
 
 /// What `principal` may do: the owner everything, a RAM user what its policies and the security
 /// preference grant (cached, see [`GrantsCache`]).
@@ -143,7 +50,7 @@ async fn ram_user_grants(
     user_id: i64,
 ) -> Result<Grants, DomainError> {
     // A deleted (recycled) user keeps nothing, even with a session or key still in hand.
-    match crate::ram_users::find_by_id(svc, account_id, user_id).await {
+    match crate::domain::ram_users::find_by_id(svc, account_id, user_id).await {
         Ok(_) => {}
         Err(DomainError::NotFound { .. }) => return Ok(Grants::NONE),
         Err(e) => return Err(e),
@@ -177,11 +84,13 @@ pub async fn key_owner(
         (None, Principal::RamUser { user_id, .. }) => (
             user_id,
             "You do not have permission to manage your own AccessKey pairs. The account owner \
-             can allow it in Security Settings (Allow RAM users to manage their own AccessKey \
-             pairs).",
+             can allow it with the security preference AllowUserToManageAccessKeys (Allow RAM \
+             users to manage their own AccessKey pairs).",
         ),
         (Some(name), _) => (
-            crate::ram_users::find(svc, account_id, name).await?.id,
+            crate::domain::ram_users::find(svc, account_id, name)
+                .await?
+                .id,
             "You do not have permission to manage this user's AccessKey pairs.",
         ),
     };
@@ -198,6 +107,14 @@ pub async fn key_owner(
         },
         grants,
     ))
+}
+
+/// Whether `grants` may change `owner`'s keys: the account's own keys only the owner may.
+pub fn may_change_keys(grants: &Grants, owner: KeyOwner) -> bool {
+    match owner {
+        KeyOwner::Account { .. } => grants.is_owner,
+        KeyOwner::User { user_id, .. } => grants.may_manage_keys_of(user_id),
+    }
 }
 
 pub async fn policies_of(svc: &Services, user_id: i64) -> Result<Vec<SystemPolicy>, DomainError> {
@@ -262,7 +179,7 @@ async fn ensure_user_in_account(
         .count(&svc.db)
         .await?;
     if found == 0 {
-        return Err(crate::ram_users::user_not_found());
+        return Err(crate::domain::ram_users::user_not_found());
     }
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! Signing material by AccessKey ID, so a signed call costs neither a database read nor a
 //! decryption. Every change to a key on this instance drops its entry at once; entries also
-//! expire after [`crate::cache::TTL`].
+//! expire after [`crate::infra::cache::TTL`].
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::cache::TtlCache;
-use crate::network_policy::{NetworkPolicy, PolicyLevel};
-use crate::signing_key::SignatureKey;
+use crate::domain::network_policy::policy::{NetworkPolicy, PolicyLevel};
+use crate::infra::cache::TtlCache;
+use crate::infra::signing_key::SignatureKey;
 
 /// What verifying a signature and authorising a call need to know about a key.
 pub struct SigningKey {

@@ -8,12 +8,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-use crate::access_keys;
-use crate::entities::access_key;
-use crate::error::DomainError;
-use crate::identity::Principal;
-use crate::permissions;
-use crate::services::Services;
+use crate::domain::access_keys;
+use crate::domain::error::DomainError;
+use crate::domain::permissions;
+use crate::domain::principal::Principal;
+use crate::domain::services::Services;
+use crate::infra::entities::access_key;
 
 /// The most AccessKey IDs one pasted text is checked for.
 const MAX_IDS_PER_REPORT: usize = 100;
@@ -60,7 +60,7 @@ pub async fn report_text(svc: &Services, text: &str) -> Result<Vec<(String, i64)
         .collect();
     let mut flagged = Vec::new();
     for id in ids {
-        let Some(key) = access_keys::signing_key(svc, id).await? else {
+        let Some(key) = crate::domain::signing_keys::signing_key(svc, id).await? else {
             continue;
         };
         let secret: [u8; 32] = Sha256::digest(key.secret.as_bytes()).into();

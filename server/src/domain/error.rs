@@ -37,7 +37,7 @@ pub enum DomainError {
     #[error("database: {0}")]
     Database(#[from] DbErr),
     #[error(transparent)]
-    Crypto(#[from] crate::crypto::CryptoError),
+    Crypto(#[from] crate::infra::crypto::CryptoError),
     /// A fault that is not the caller's: logged, never shown.
     #[error("{0}")]
     Internal(String),
@@ -122,7 +122,7 @@ pub enum VerificationError {
     Expired,
     #[error("Too many incorrect attempts. Send a new code.")]
     TooManyAttempts,
-    #[error("Your RAM user has no mobile phone number to send a verification code to. Ask an administrator to add one on your user's Basic Information tab.")]
+    #[error("Your RAM user has no mobile phone number to send a verification code to. Ask an administrator to add one to your RAM user.")]
     NoPhone,
     #[error("Your identity uses a virtual MFA device: enter the code it shows instead of requesting one.")]
     UseMfaDevice,

@@ -1,6 +1,9 @@
 //! Step-up verification: a 6-digit code sent to the caller's phone before a sensitive operation.
 //! Codes live for a set time, are single use, allow five attempts and are stored only as keyed hashes.
-use async_trait::async_trait;
+pub mod sender;
+
+pub use sender::{CodeSender, LogSender};
+
 use chrono::Duration;
 use rand::rngs::OsRng;
 use rand::{Rng, TryRngCore};
@@ -9,10 +12,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entities::verification_code;
-use crate::error::{DomainError, VerificationError};
-use crate::identity::{self, Principal};
-use crate::services::Services;
+use crate::domain::error::{DomainError, VerificationError};
+use crate::domain::identity;
+use crate::domain::principal::Principal;
+use crate::domain::services::Services;
+use crate::infra::entities::verification_code;
 
 pub const MAX_ATTEMPTS: i32 = 5;
 /// A new code may be requested this long after the last one (or once it expired, if sooner).
@@ -32,23 +36,6 @@ impl Purpose {
     }
 }
 
-/// Delivers codes. Self-hosted installs get [`LogSender`]; an SMS gateway plugs in here.
-#[async_trait]
-pub trait CodeSender: Send + Sync + 'static {
-    async fn send(&self, phone: &str, code: &str) -> Result<(), String>;
-}
-
-/// Writes `verification code for <phone>: <code>` to the server log.
-pub struct LogSender;
-
-#[async_trait]
-impl CodeSender for LogSender {
-    async fn send(&self, phone: &str, code: &str) -> Result<(), String> {
-        tracing::info!(target: "verification", "verification code for {phone}: {code}");
-        Ok(())
-    }
-}
-
 pub struct CodeSent {
     pub masked_phone: String,
     pub expires_in: Duration,
@@ -60,7 +47,7 @@ pub async fn send_code(
     principal: Principal,
     purpose: Purpose,
 ) -> Result<CodeSent, DomainError> {
-    if crate::mfa::is_bound(svc, principal).await? {
+    if crate::domain::mfa::is_bound(svc, principal).await? {
         return Err(VerificationError::UseMfaDevice.into());
     }
     let now = svc.clock.now();
@@ -117,8 +104,8 @@ pub async fn confirm(
     purpose: Purpose,
     code: &str,
 ) -> Result<(), DomainError> {
-    if crate::mfa::is_bound(svc, principal).await? {
-        return crate::mfa::verify(svc, principal, code).await;
+    if crate::domain::mfa::is_bound(svc, principal).await? {
+        return crate::domain::mfa::verify(svc, principal, code).await;
     }
     consume_code(svc, principal, purpose, code).await
 }
@@ -213,7 +200,7 @@ async fn phone_of(svc: &Services, principal: Principal) -> Result<String, Domain
         Principal::RamUser {
             account_id,
             user_id,
-        } => crate::ram_users::find_by_id(svc, account_id, user_id)
+        } => crate::domain::ram_users::find_by_id(svc, account_id, user_id)
             .await?
             .mobile_phone
             .filter(|phone| !phone.is_empty())

@@ -1,7 +1,7 @@
 //! The network helpers both front doors use: where a request really came from.
 use std::net::IpAddr;
 
-use axum::http::HeaderMap;
+use http::HeaderMap;
 use ipnet::IpNet;
 
 /// The client's address: the connection's peer, or, when the peer is a proxy listed in the

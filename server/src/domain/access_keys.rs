@@ -1,9 +1,8 @@
 //! The AccessKey lifecycle: IDs, secrets, the per-owner limit, status, deletion and the recycle
 //! bin. The console and the API both call these functions; nothing else decides these rules.
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rand::distr::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::{Rng, TryRngCore};
@@ -14,14 +13,11 @@ use sea_orm::{
 };
 use zeroize::Zeroizing;
 
-use crate::crypto::Sealed;
-use crate::entities::access_key::{self, Status};
-use crate::entities::{account, ram_user, retired_access_key_id};
-use crate::error::DomainError;
-use crate::key_cache::SigningKey;
-use crate::network_policy::{self, NetworkPolicy};
-use crate::services::Services;
-use crate::signing_key::SignatureKey;
+use crate::domain::error::DomainError;
+use crate::domain::services::Services;
+use crate::infra::crypto::Sealed;
+use crate::infra::entities::access_key::{self, Status};
+use crate::infra::entities::{account, ram_user, retired_access_key_id};
 
 pub const ACCESS_KEY_ID_PREFIX: &str = "LTAI";
 const ACCESS_KEY_ID_RANDOM_LEN: usize = 20;
@@ -29,7 +25,6 @@ const ACCESS_KEY_SECRET_LEN: usize = 30;
 /// A RAM user holds at most this many AccessKey pairs (recycled ones do not count).
 pub const MAX_USER_ACCESS_KEYS: u32 = 2;
 /// How long a RAM user's deleted key stays restorable.
-pub const RECYCLE_BIN_RETENTION_DAYS: i64 = 30;
 /// The recycle bin keeps at most this many keys of one RAM user (deleted on their own); deleting
 /// another purges the earliest deleted beyond it.
 pub const MAX_RECYCLED_KEYS_PER_USER: usize = 3;
@@ -102,7 +97,11 @@ impl KeyOwner {
     /// Takes one of the owner's key slots: a conditional increment of its key count. As the first
     /// statement of a transaction it takes the write lock, so concurrent claims cannot overshoot on
     /// SQLite or PostgreSQL. `false`: no slot free (or no such owner).
-    async fn claim_slot(self, txn: &impl ConnectionTrait, limit: u32) -> Result<bool, DbErr> {
+    pub(in crate::domain) async fn claim_slot(
+        self,
+        txn: &impl ConnectionTrait,
+        limit: u32,
+    ) -> Result<bool, DbErr> {
         self.change_key_count(txn, 1, Some(limit as i32)).await
     }
 
@@ -163,7 +162,7 @@ impl KeyOwner {
                 .count(&svc.db)
                 .await?;
             if exists == 0 {
-                return Ok(crate::ram_users::user_not_found());
+                return Ok(crate::domain::ram_users::user_not_found());
             }
         }
         Ok(self.limit_error(limit))
@@ -419,180 +418,6 @@ async fn purge_beyond_quota(
     Ok(beyond)
 }
 
-/// A RAM user's key in the recycle bin.
-#[derive(Clone, Debug)]
-pub struct RecycledAccessKey {
-    pub key: access_key::Model,
-    pub user_name: String,
-    pub recycled_at: DateTime<Utc>,
-    /// When it is purged for good.
-    pub delete_date: DateTime<Utc>,
-}
-
-pub fn purge_date(recycled_at: DateTime<Utc>) -> DateTime<Utc> {
-    recycled_at + Duration::days(RECYCLE_BIN_RETENTION_DAYS)
-}
-
-/// Keys deleted one by one. (Keys recycled with their user come back with the user.)
-fn recycled_in(account_id: i64) -> Condition {
-    Condition::all()
-        .add(access_key::Column::AccountId.eq(account_id))
-        .add(access_key::Column::UserId.is_not_null())
-        .add(access_key::Column::RecycledAt.is_not_null())
-        .add(access_key::Column::RecycledWithUser.eq(false))
-}
-
-pub async fn recycle_bin(
-    svc: &Services,
-    account_id: i64,
-) -> Result<Vec<RecycledAccessKey>, DomainError> {
-    let keys = access_key::Entity::find()
-        .filter(recycled_in(account_id))
-        .order_by_desc(access_key::Column::RecycledAt)
-        .all(&svc.db)
-        .await?;
-    let user_ids: Vec<i64> = keys.iter().filter_map(|k| k.user_id).collect();
-    let users = ram_user::Entity::find()
-        .filter(ram_user::Column::Id.is_in(user_ids))
-        .all(&svc.db)
-        .await?;
-    Ok(keys
-        .into_iter()
-        .filter_map(|key| {
-            let recycled_at = key.recycled_at?;
-            let user_name = users
-                .iter()
-                .find(|u| Some(u.id) == key.user_id)?
-                .name
-                .clone();
-            Some(RecycledAccessKey {
-                key,
-                user_name,
-                recycled_at,
-                delete_date: purge_date(recycled_at),
-            })
-        })
-        .collect())
-}
-
-/// A key in the account's recycle bin (deleted on its own, not with its user), not yet purged.
-pub async fn find_recycled(
-    svc: &Services,
-    account_id: i64,
-    access_key_id: &str,
-) -> Result<access_key::Model, DomainError> {
-    let with_user = access_key::Entity::find_by_id(access_key_id.to_owned())
-        .filter(access_key::Column::AccountId.eq(account_id))
-        .filter(access_key::Column::RecycledWithUser.eq(true))
-        .count(&svc.db)
-        .await?;
-    if with_user > 0 {
-        return Err(DomainError::conflict(
-            "DeleteConflict.AccessKey.RecycledWithUser",
-            format!("The AccessKey {access_key_id} was deleted together with its user. Restore the user to restore it."),
-        ));
-    }
-    access_key::Entity::find_by_id(access_key_id.to_owned())
-        .filter(recycled_in(account_id))
-        .one(&svc.db)
-        .await?
-        .filter(|key| {
-            key.recycled_at
-                .is_some_and(|at| svc.clock.now() < purge_date(at))
-        })
-        .ok_or_else(|| not_in_recycle_bin(access_key_id))
-}
-
-/// Puts a recycled key back with its user: same ID, secret and status. Refused when the user
-/// already holds two keys.
-pub async fn restore(
-    svc: &Services,
-    account_id: i64,
-    access_key_id: &str,
-) -> Result<(), DomainError> {
-    let key = find_recycled(svc, account_id, access_key_id).await?;
-    let owner = KeyOwner::User {
-        account_id,
-        user_id: key.user_id.expect("recycled keys belong to users"),
-    };
-    let txn = svc.db.begin().await?;
-    if !owner.claim_slot(&txn, MAX_USER_ACCESS_KEYS).await? {
-        txn.rollback().await?;
-        return Err(DomainError::limit_exceeded(
-            "LimitExceeded.User.AccessKey",
-            "The user already has two AccessKey pairs. Delete one of them before restoring this one.",
-        ));
-    }
-    let restored = access_key::Entity::update_many()
-        .col_expr(
-            access_key::Column::RecycledAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(recycled_in(account_id))
-        .filter(access_key::Column::AccessKeyId.eq(access_key_id))
-        .exec(&txn)
-        .await?;
-    if restored.rows_affected == 0 {
-        txn.rollback().await?;
-        return Err(not_in_recycle_bin(access_key_id));
-    }
-    txn.commit().await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
-}
-
-/// Purges one recycled key now ("Delete Permanently").
-pub async fn delete_from_recycle_bin(
-    svc: &Services,
-    account_id: i64,
-    access_key_id: &str,
-) -> Result<(), DomainError> {
-    find_recycled(svc, account_id, access_key_id).await?;
-    purge(svc, access_key_id).await?;
-    Ok(())
-}
-
-/// Purges every recycled key whose 30 days are over; returns how many. The background job runs it.
-pub async fn purge_due(svc: &Services) -> Result<u64, DomainError> {
-    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
-    let mut purged = 0;
-    loop {
-        let due: Vec<String> = access_key::Entity::find()
-            .select_only()
-            .column(access_key::Column::AccessKeyId)
-            .filter(access_key::Column::RecycledAt.lte(cutoff))
-            .filter(access_key::Column::RecycledWithUser.eq(false))
-            .limit(500)
-            .into_tuple()
-            .all(&svc.db)
-            .await?;
-        if due.is_empty() {
-            return Ok(purged);
-        }
-        for access_key_id in due {
-            purged += u64::from(purge(svc, &access_key_id).await?);
-        }
-    }
-}
-
-/// Removes a recycled key and retires its ID, in one transaction. `false`: it was gone already.
-async fn purge(svc: &Services, access_key_id: &str) -> Result<bool, DomainError> {
-    let txn = svc.db.begin().await?;
-    let deleted = access_key::Entity::delete_many()
-        .filter(access_key::Column::AccessKeyId.eq(access_key_id))
-        .filter(access_key::Column::RecycledAt.is_not_null())
-        .exec(&txn)
-        .await?;
-    if deleted.rows_affected == 0 {
-        txn.rollback().await?;
-        return Ok(false);
-    }
-    retire(&txn, access_key_id, svc.clock.now()).await?;
-    txn.commit().await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(true)
-}
-
 pub(crate) async fn retire(
     txn: &impl ConnectionTrait,
     access_key_id: &str,
@@ -605,43 +430,6 @@ pub(crate) async fn retire(
     .insert(txn)
     .await?;
     Ok(())
-}
-
-/// The signing material of a live key (not in the recycle bin), from the cache or else the
-/// database; `None` if there is no such key.
-pub async fn signing_key(
-    svc: &Services,
-    access_key_id: &str,
-) -> Result<Option<Arc<SigningKey>>, DomainError> {
-    if let Some(cached) = svc.key_cache.get(access_key_id) {
-        return Ok(cached);
-    }
-    let key = access_key::Entity::find_by_id(access_key_id.to_owned())
-        .filter(access_key::Column::RecycledAt.is_null())
-        .one(&svc.db)
-        .await?;
-    let signing = match key {
-        Some(key) => Some(Arc::new({
-            let secret = reveal_secret(svc, &key)?;
-            SigningKey {
-                signature_key: SignatureKey::new(&secret),
-                secret,
-                active: key.status == Status::Active,
-                leaked: key.leaked_at.is_some(),
-                network_policy: {
-                    let own = NetworkPolicy::from_stored(key.network_policy.as_deref());
-                    let account = network_policy::account_policy_of(svc, key.account_id).await?;
-                    network_policy::applicable(&own, &account).map(|(level, p)| (level, p.clone()))
-                },
-                account_id: key.account_id,
-                user_id: key.user_id,
-                access_key_id: key.access_key_id,
-            }
-        })),
-        None => None,
-    };
-    svc.key_cache.put(access_key_id.to_owned(), signing.clone());
-    Ok(signing)
 }
 
 /// One successful signed call with a key.
@@ -704,13 +492,6 @@ pub(crate) fn not_found(access_key_id: &str) -> DomainError {
     DomainError::not_found(
         "EntityNotExist.User.AccessKey",
         format!("The AccessKey {access_key_id} does not exist."),
-    )
-}
-
-pub(crate) fn not_in_recycle_bin(access_key_id: &str) -> DomainError {
-    DomainError::not_found(
-        "EntityNotExist.RecycleBin.AccessKey",
-        format!("The AccessKey {access_key_id} is not in the recycle bin."),
     )
 }
 

@@ -1,17 +1,17 @@
 //! RAM users: identities inside an account, each with its own permissions and at most two
 //! AccessKey pairs. The rules here follow the RAM API (2015-05-01) as Alibaba Cloud documents it.
-use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
 
-use crate::access_keys::{purge_date, RECYCLE_BIN_RETENTION_DAYS};
-use crate::entities::{access_key, ram_user};
-use crate::error::{DomainError, FieldChecks};
-use crate::identity::{hash_password, validate_email, validate_mobile_phone, validate_password};
-use crate::services::Services;
+use crate::domain::error::{DomainError, FieldChecks};
+use crate::domain::identity::{
+    hash_password, validate_email, validate_mobile_phone, validate_password,
+};
+use crate::domain::services::Services;
+use crate::infra::entities::{access_key, ram_user};
 
 #[derive(Clone, Default)]
 pub struct NewRamUser {
@@ -317,7 +317,7 @@ pub async fn search(
     max_items: u64,
 ) -> Result<Vec<ram_user::Model>, DomainError> {
     let query = query.trim();
-    if crate::access_keys::is_access_key_id(query) {
+    if crate::domain::access_keys::is_access_key_id(query) {
         return Ok(match key_holder(svc, account_id, query).await? {
             KeyHolder::RamUser(user) => vec![*user],
             KeyHolder::Account | KeyHolder::Nobody => Vec::new(),
@@ -412,158 +412,10 @@ pub async fn delete(
     Ok(())
 }
 
-/// A deleted user waiting in the recycle bin.
-pub struct RecycledUser {
-    pub user: ram_user::Model,
-    pub recycled_at: DateTime<Utc>,
-    pub delete_date: DateTime<Utc>,
-    pub access_key_ids: Vec<String>,
-}
-
-pub async fn recycle_bin(
-    svc: &Services,
-    account_id: i64,
-) -> Result<Vec<RecycledUser>, DomainError> {
-    let users = ram_user::Entity::find()
-        .filter(ram_user::Column::AccountId.eq(account_id))
-        .filter(ram_user::Column::RecycledAt.is_not_null())
-        .order_by_desc(ram_user::Column::RecycledAt)
-        .all(&svc.db)
-        .await?;
-    let keys = access_key::Entity::find()
-        .filter(access_key::Column::UserId.is_in(users.iter().map(|u| u.id)))
-        .filter(access_key::Column::RecycledWithUser.eq(true))
-        .all(&svc.db)
-        .await?;
-    Ok(users
-        .into_iter()
-        .filter_map(|user| {
-            let recycled_at = user.recycled_at?;
-            let access_key_ids = keys
-                .iter()
-                .filter(|k| k.user_id == Some(user.id))
-                .map(|k| k.access_key_id.clone())
-                .collect();
-            Some(RecycledUser {
-                user,
-                recycled_at,
-                delete_date: purge_date(recycled_at),
-                access_key_ids,
-            })
-        })
-        .collect())
-}
-
-/// Brings a deleted user back, with the keys it had when it was deleted.
-pub async fn restore(svc: &Services, account_id: i64, user_id: i64) -> Result<(), DomainError> {
-    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
-    let txn = svc.db.begin().await?;
-    let restored = ram_user::Entity::update_many()
-        .col_expr(
-            ram_user::Column::RecycledAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(ram_user::Column::Id.eq(user_id))
-        .filter(ram_user::Column::AccountId.eq(account_id))
-        .filter(ram_user::Column::RecycledAt.gt(cutoff))
-        .exec(&txn)
-        .await?;
-    if restored.rows_affected == 0 {
-        txn.rollback().await?;
-        return Err(user_not_in_recycle_bin());
-    }
-    let keys = access_key::Entity::update_many()
-        .col_expr(
-            access_key::Column::RecycledAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(access_key::Column::RecycledWithUser, Expr::value(false))
-        .filter(access_key::Column::UserId.eq(user_id))
-        .filter(access_key::Column::RecycledWithUser.eq(true))
-        .exec(&txn)
-        .await?;
-    ram_user::Entity::update_many()
-        .col_expr(
-            ram_user::Column::AccessKeyCount,
-            Expr::value(keys.rows_affected as i32),
-        )
-        .filter(ram_user::Column::Id.eq(user_id))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    // Its keys and its permissions went (or came back) with it.
-    svc.key_cache.invalidate_all();
-    svc.grants_cache.invalidate(&(account_id, user_id));
-    Ok(())
-}
-
-/// Deletes a recycled user for good now, with all its keys; their IDs are retired.
-pub async fn delete_permanently(
-    svc: &Services,
-    account_id: i64,
-    user_id: i64,
-) -> Result<(), DomainError> {
-    let in_bin = ram_user::Entity::find_by_id(user_id)
-        .filter(ram_user::Column::AccountId.eq(account_id))
-        .filter(ram_user::Column::RecycledAt.is_not_null())
-        .count(&svc.db)
-        .await?;
-    if in_bin == 0 {
-        return Err(user_not_in_recycle_bin());
-    }
-    purge(svc, user_id).await
-}
-
-/// Purges every recycled user whose 30 days are over, with its keys; returns how many users.
-pub async fn purge_due(svc: &Services) -> Result<u64, DomainError> {
-    let cutoff = svc.clock.now() - Duration::days(RECYCLE_BIN_RETENTION_DAYS);
-    let due: Vec<i64> = ram_user::Entity::find()
-        .select_only()
-        .column(ram_user::Column::Id)
-        .filter(ram_user::Column::RecycledAt.lte(cutoff))
-        .into_tuple()
-        .all(&svc.db)
-        .await?;
-    for user_id in &due {
-        purge(svc, *user_id).await?;
-    }
-    Ok(due.len() as u64)
-}
-
-async fn purge(svc: &Services, user_id: i64) -> Result<(), DomainError> {
-    let now = svc.clock.now();
-    let txn = svc.db.begin().await?;
-    let key_ids: Vec<String> = access_key::Entity::find()
-        .select_only()
-        .column(access_key::Column::AccessKeyId)
-        .filter(access_key::Column::UserId.eq(user_id))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    for access_key_id in &key_ids {
-        crate::access_keys::retire(&txn, access_key_id, now).await?;
-    }
-    access_key::Entity::delete_many()
-        .filter(access_key::Column::UserId.eq(user_id))
-        .exec(&txn)
-        .await?;
-    ram_user::Entity::delete_by_id(user_id).exec(&txn).await?;
-    txn.commit().await?;
-    // Its keys went with it (its permissions were gone once it was recycled).
-    svc.key_cache.invalidate_all();
-    Ok(())
-}
-
 pub(crate) fn user_not_found() -> DomainError {
     DomainError::not_found("EntityNotExist.User", "The user does not exist.")
 }
 
-pub(crate) fn user_not_in_recycle_bin() -> DomainError {
-    DomainError::not_found(
-        "EntityNotExist.RecycleBin.User",
-        "The user is not in the recycle bin.",
-    )
-}
 /// Sets (or, with `None`, removes) the user's console sign-in password.
 pub async fn set_console_password(
     svc: &Services,

@@ -9,20 +9,27 @@ use app::model::*;
 use tower_sessions::cookie::time::{Duration as CookieDuration, OffsetDateTime};
 use tower_sessions::{Expiry, Session};
 
-use crate::access_keys::{self, KeyOwner};
-use crate::audit::{self, AuditRecord, EventFilter};
-use crate::entities::access_key::{self, Status};
-use crate::entities::ram_user;
-use crate::error::DomainError;
-use crate::identity::{self, NewAccount, Principal};
-use crate::leaks;
-use crate::mfa;
-use crate::network_policy::{self, NetworkPolicy, PolicyLevel};
-use crate::permissions::{self, Grants, SystemPolicy};
-use crate::ram_users::{self, KeyHolder, NewRamUser, UserChanges, UserKeys};
-use crate::security_preference::{self, PreferenceChanges};
-use crate::services::Services;
-use crate::verification::{self, Purpose};
+use super::audit::{Answer, Operation};
+use super::errors::{entry_errors, internal};
+use super::views::{
+    audit_row, event_filter, format_time, status_of, AUDIT_EVENTS_PER_PAGE, USERS_PER_PAGE,
+};
+use crate::domain::access_keys::{self, KeyOwner};
+use crate::domain::audit;
+use crate::domain::error::DomainError;
+use crate::domain::identity::{self, NewAccount, SignIn};
+use crate::domain::leaks;
+use crate::domain::mfa;
+use crate::domain::network_policy::{self, NetworkPolicy, PolicyLevel};
+use crate::domain::permissions::{self, Grants, SystemPolicy};
+use crate::domain::principal::Principal;
+use crate::domain::ram_users::{self, KeyHolder, NewRamUser, UserChanges, UserKeys};
+use crate::domain::recycle_bin;
+use crate::domain::security_preference::{self, PreferenceChanges};
+use crate::domain::services::Services;
+use crate::domain::verification::{self, Purpose};
+use crate::infra::entities::access_key::Status;
+use crate::infra::entities::ram_user;
 
 /// The session key under which the signed-in principal lives.
 pub const PRINCIPAL: &str = "principal";
@@ -30,6 +37,33 @@ pub const PRINCIPAL: &str = "principal";
 pub struct Console(pub Arc<Services>);
 
 impl Console {
+    /// The principal signed in on this session, if any.
+    async fn signed_in(&self, session: &Session) -> Option<Principal> {
+        session.get::<Principal>(PRINCIPAL).await.ok().flatten()
+    }
+
+    /// Runs an operation that changes something and puts it in the audit trail: who (signed in
+    /// before it, or by it), what, and how it ended. Without a principal (a failed sign-in, an
+    /// expired session) there is no account to record it for.
+    async fn recorded<T: Answer>(
+        &self,
+        session: &Session,
+        operation: Operation,
+        work: impl std::future::Future<Output = Result<T, ConsoleError>>,
+    ) -> Result<T, ConsoleError> {
+        let before = self.signed_in(session).await;
+        let result = work.await;
+        let principal = match before {
+            Some(principal) => Some(principal),
+            None => self.signed_in(session).await,
+        };
+        if let Some(principal) = principal {
+            let event = operation.event(principal, self.0.clock.now(), &result);
+            self.0.audit.record(event);
+        }
+        result
+    }
+
     async fn principal(&self, session: &Session) -> Result<Principal, ConsoleError> {
         session
             .get::<Principal>(PRINCIPAL)
@@ -80,6 +114,18 @@ impl Console {
             .unwrap_or_default())
     }
 
+    /// Sets (`Some`) or removes (`None`) a RAM user's console password.
+    async fn console_password(
+        &self,
+        session: &Session,
+        name: &str,
+        password: Option<String>,
+    ) -> Result<(), ConsoleError> {
+        let (account_id, _) = self.managing_users(session).await?;
+        let user = ram_users::find(&self.0, account_id, name).await?;
+        Ok(ram_users::set_console_password(&self.0, account_id, user.id, password).await?)
+    }
+
     /// A fresh session id at every sign-in, so a planted cookie never becomes signed in.
     async fn start_session(
         &self,
@@ -112,15 +158,21 @@ impl ConsoleBackend for Console {
         session: &Session,
         form: AccountSetup,
     ) -> Result<(), ConsoleError> {
-        let new = NewAccount {
-            alias: form.alias,
-            email: form.email,
-            mobile_phone: form.mobile_phone,
-            password: form.password,
-        };
-        let principal =
-            identity::set_up_first_account(&self.0, new, &form.confirm_password).await?;
-        self.start_session(session, principal).await
+        let operation = Operation::write("SetUpAccount")
+            .with("alias", &form.alias)
+            .with("email", &form.email);
+        self.recorded(session, operation, async {
+            let new = NewAccount {
+                alias: form.alias,
+                email: form.email,
+                mobile_phone: form.mobile_phone,
+                password: form.password,
+            };
+            let principal =
+                identity::set_up_first_account(&self.0, new, &form.confirm_password).await?;
+            self.start_session(session, principal).await
+        })
+        .await
     }
 
     async fn sign_in(
@@ -131,24 +183,27 @@ impl ConsoleBackend for Console {
         mfa_code: Option<String>,
         source: Option<IpAddr>,
     ) -> Result<(), ConsoleError> {
-        let principal = identity::sign_in(&self.0, &email, &password, source).await?;
-        if mfa::is_bound(&self.0, principal).await? {
-            match mfa_code.filter(|code| !code.trim().is_empty()) {
+        let operation = Operation::write("ConsoleSignin").with("email", &email);
+        self.recorded(session, operation, async {
+            match identity::sign_in(&self.0, &email, &password, mfa_code.as_deref(), source).await?
+            {
+                SignIn::Complete(principal) => self.start_session(session, principal).await,
                 // The password was right: the form now asks for the device's code too.
-                None => {
-                    return Err(ConsoleError::invalid(
-                        "mfa_code",
-                        "Enter the 6-digit code from your virtual MFA device.",
-                    ))
-                }
-                Some(code) => mfa::verify(&self.0, principal, &code).await?,
+                SignIn::NeedsMfaCode => Err(ConsoleError::invalid(
+                    "mfa_code",
+                    "Enter the 6-digit code from your virtual MFA device.",
+                )),
             }
-        }
-        self.start_session(session, principal).await
+        })
+        .await
     }
 
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError> {
-        session.flush().await.map_err(internal)
+        let operation = Operation::write("ConsoleSignout");
+        self.recorded(session, operation, async {
+            session.flush().await.map_err(internal)
+        })
+        .await
     }
 
     async fn current_identity(&self, session: &Session) -> Result<Option<Identity>, ConsoleError> {
@@ -190,7 +245,7 @@ impl ConsoleBackend for Console {
         }))
     }
 
-    async fn mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError> {
+    async fn get_mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError> {
         let principal = self.principal(session).await?;
         Ok(MfaStatus {
             bound: mfa::is_bound(&self.0, principal).await?,
@@ -200,17 +255,21 @@ impl ConsoleBackend for Console {
     }
 
     async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let label = match self.current_identity(session).await? {
-            Some(identity) => identity.sign_in_name,
-            None => return Err(ConsoleError::NotSignedIn),
-        };
-        let enrollment = mfa::start_binding(&self.0, principal, &label).await?;
-        Ok(MfaEnrollment {
-            secret_base32: enrollment.secret_base32.to_string(),
-            otpauth_url: enrollment.otpauth_url.to_string(),
-            qr_svg: enrollment.qr_svg,
+        let operation = Operation::write("CreateVirtualMFADevice");
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            let label = match self.current_identity(session).await? {
+                Some(identity) => identity.sign_in_name,
+                None => return Err(ConsoleError::NotSignedIn),
+            };
+            let enrollment = mfa::start_binding(&self.0, principal, &label).await?;
+            Ok(MfaEnrollment {
+                secret_base32: enrollment.secret_base32.to_string(),
+                otpauth_url: enrollment.otpauth_url.to_string(),
+                qr_svg: enrollment.qr_svg,
+            })
         })
+        .await
     }
 
     async fn confirm_mfa_binding(
@@ -219,13 +278,21 @@ impl ConsoleBackend for Console {
         first_code: String,
         second_code: String,
     ) -> Result<(), ConsoleError> {
-        let principal = self.principal(session).await?;
-        Ok(mfa::confirm_binding(&self.0, principal, &first_code, &second_code).await?)
+        let operation = Operation::write("BindMFADevice");
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            Ok(mfa::confirm_binding(&self.0, principal, &first_code, &second_code).await?)
+        })
+        .await
     }
 
     async fn unbind_mfa(&self, session: &Session, code: String) -> Result<(), ConsoleError> {
-        let principal = self.principal(session).await?;
-        Ok(mfa::unbind(&self.0, principal, &code).await?)
+        let operation = Operation::write("UnbindMFADevice");
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            Ok(mfa::unbind(&self.0, principal, &code).await?)
+        })
+        .await
     }
 
     async fn list_access_keys(
@@ -247,18 +314,11 @@ impl ConsoleBackend for Console {
                 leaked: key.leaked_at.is_some(),
             })
             .collect();
-        let (limit, can_manage, delete_recycles) = match owner {
-            KeyOwner::Account { .. } => (
-                self.0.settings.max_account_access_keys,
-                grants.is_owner,
-                false,
-            ),
-            KeyOwner::User { user_id, .. } => (
-                access_keys::MAX_USER_ACCESS_KEYS,
-                grants.may_manage_keys_of(user_id),
-                true,
-            ),
+        let (limit, delete_recycles) = match owner {
+            KeyOwner::Account { .. } => (self.0.settings.max_account_access_keys, false),
+            KeyOwner::User { .. } => (access_keys::MAX_USER_ACCESS_KEYS, true),
         };
+        let can_manage = permissions::may_change_keys(&grants, owner);
         Ok(AccessKeyList {
             keys,
             limit,
@@ -272,14 +332,19 @@ impl ConsoleBackend for Console {
         session: &Session,
         user: Option<String>,
     ) -> Result<VerificationSent, ConsoleError> {
-        let (principal, owner, _) = self.key_owner(session, user, true).await?;
-        access_keys::ensure_below_limit(&self.0, owner).await?;
-        let sent = verification::send_code(&self.0, principal, Purpose::CreateAccessKey).await?;
-        Ok(VerificationSent {
-            masked_phone: sent.masked_phone,
-            expires_in_secs: sent.expires_in.num_seconds() as u32,
-            resend_after_secs: sent.resend_after.num_seconds() as u32,
+        let operation = Operation::write("SendVerificationCode").with_some("user", user.as_deref());
+        self.recorded(session, operation, async {
+            let (principal, owner, _) = self.key_owner(session, user, true).await?;
+            access_keys::ensure_below_limit(&self.0, owner).await?;
+            let sent =
+                verification::send_code(&self.0, principal, Purpose::CreateAccessKey).await?;
+            Ok(VerificationSent {
+                masked_phone: sent.masked_phone,
+                expires_in_secs: sent.expires_in.num_seconds() as u32,
+                resend_after_secs: sent.resend_after.num_seconds() as u32,
+            })
         })
+        .await
     }
 
     async fn create_access_key(
@@ -288,22 +353,26 @@ impl ConsoleBackend for Console {
         user: Option<String>,
         verification_code: String,
     ) -> Result<NewAccessKey, ConsoleError> {
-        let (principal, owner, _) = self.key_owner(session, user, true).await?;
-        access_keys::ensure_below_limit(&self.0, owner).await?;
-        verification::confirm(
-            &self.0,
-            principal,
-            Purpose::CreateAccessKey,
-            &verification_code,
-        )
-        .await?;
-        let created = access_keys::create(&self.0, owner).await?;
-        Ok(NewAccessKey {
-            access_key_id: created.key.access_key_id,
-            access_key_secret: created.secret.to_string(),
-            status: status_of(created.key.status),
-            created: format_time(&created.key.created_at),
+        let operation = Operation::write("CreateAccessKey").with_some("user", user.as_deref());
+        self.recorded(session, operation, async {
+            let (principal, owner, _) = self.key_owner(session, user, true).await?;
+            access_keys::ensure_below_limit(&self.0, owner).await?;
+            verification::confirm(
+                &self.0,
+                principal,
+                Purpose::CreateAccessKey,
+                &verification_code,
+            )
+            .await?;
+            let created = access_keys::create(&self.0, owner).await?;
+            Ok(NewAccessKey {
+                access_key_id: created.key.access_key_id,
+                access_key_secret: created.secret.to_string(),
+                status: status_of(created.key.status),
+                created: format_time(&created.key.created_at),
+            })
         })
+        .await
     }
 
     async fn set_access_key_status(
@@ -313,12 +382,19 @@ impl ConsoleBackend for Console {
         access_key_id: String,
         status: AccessKeyStatus,
     ) -> Result<(), ConsoleError> {
-        let (_, owner, _) = self.key_owner(session, user, true).await?;
-        let status = match status {
-            AccessKeyStatus::Active => Status::Active,
-            AccessKeyStatus::Inactive => Status::Inactive,
-        };
-        Ok(access_keys::set_status(&self.0, owner, &access_key_id, status).await?)
+        let operation = Operation::write("UpdateAccessKey")
+            .with_some("user", user.as_deref())
+            .on_key(&access_key_id)
+            .with("status", status.as_str());
+        self.recorded(session, operation, async {
+            let (_, owner, _) = self.key_owner(session, user, true).await?;
+            let status = match status {
+                AccessKeyStatus::Active => Status::Active,
+                AccessKeyStatus::Inactive => Status::Inactive,
+            };
+            Ok(access_keys::set_status(&self.0, owner, &access_key_id, status).await?)
+        })
+        .await
     }
 
     async fn delete_access_key(
@@ -327,14 +403,20 @@ impl ConsoleBackend for Console {
         user: Option<String>,
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
-        let (_, owner, _) = self.key_owner(session, user, true).await?;
-        Ok(access_keys::delete(
-            &self.0,
-            owner,
-            &access_key_id,
-            access_keys::DeleteGuard::Inactive,
-        )
-        .await?)
+        let operation = Operation::write("DeleteAccessKey")
+            .with_some("user", user.as_deref())
+            .on_key(&access_key_id);
+        self.recorded(session, operation, async {
+            let (_, owner, _) = self.key_owner(session, user, true).await?;
+            Ok(access_keys::delete(
+                &self.0,
+                owner,
+                &access_key_id,
+                access_keys::DeleteGuard::Inactive,
+            )
+            .await?)
+        })
+        .await
     }
 
     async fn report_access_key_leak(
@@ -343,8 +425,14 @@ impl ConsoleBackend for Console {
         user: Option<String>,
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
-        let principal = self.principal(session).await?;
-        Ok(leaks::report(&self.0, principal, user.as_deref(), &access_key_id).await?)
+        let operation = Operation::write("ReportAccessKeyLeak")
+            .with_some("user", user.as_deref())
+            .on_key(&access_key_id);
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            Ok(leaks::report(&self.0, principal, user.as_deref(), &access_key_id).await?)
+        })
+        .await
     }
 
     async fn list_users(
@@ -413,24 +501,25 @@ impl ConsoleBackend for Console {
         session: &Session,
         form: NewUserForm,
     ) -> Result<UserRow, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        Grants::require(
-            grants.manage_users,
-            "You do not have permission to create RAM users.",
-        )?;
-        let account_id = principal.account_id();
-        let name = form.name.trim().to_owned();
-        let new = NewRamUser {
-            name: form.name,
-            display_name: Some(form.display_name),
-            email: Some(form.email),
-            mobile_phone: Some(form.mobile_phone),
-            comments: Some(form.comments),
-            console_password: Some(form.console_password),
-        };
-        let user =
-            ram_users::create(&self.0, account_id, new)
+        let operation = Operation::write("CreateUser").with("name", form.name.trim());
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            let grants = permissions::grants(&self.0, principal).await?;
+            Grants::require(
+                grants.manage_users,
+                "You do not have permission to create RAM users.",
+            )?;
+            let account_id = principal.account_id();
+            let name = form.name.trim().to_owned();
+            let new = NewRamUser {
+                name: form.name,
+                display_name: Some(form.display_name),
+                email: Some(form.email),
+                mobile_phone: Some(form.mobile_phone),
+                comments: Some(form.comments),
+                console_password: Some(form.console_password),
+            };
+            let user = ram_users::create(&self.0, account_id, new)
                 .await
                 .map_err(|error| match error {
                     // A taken name is said beside the field, in the console's words (the API's
@@ -451,8 +540,10 @@ impl ConsoleBackend for Console {
                     } => ConsoleError::invalid("name", message),
                     other => other.into(),
                 })?;
-        let alias = self.account_alias(account_id).await?;
-        Ok(self.user_row(user, &alias).await)
+            let alias = self.account_alias(account_id).await?;
+            Ok(self.user_row(user, &alias).await)
+        })
+        .await
     }
 
     async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError> {
@@ -491,27 +582,49 @@ impl ConsoleBackend for Console {
         name: String,
         edit: UserEdit,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        let user = ram_users::find(&self.0, account_id, &name).await?;
-        let changes = UserChanges {
-            display_name: edit.display_name,
-            email: Some(edit.email),
-            mobile_phone: Some(edit.mobile_phone),
-            comments: Some(edit.comments),
-        };
-        ram_users::update(&self.0, account_id, user.id, changes).await?;
-        Ok(())
+        let operation = Operation::write("UpdateUser").with("name", &name);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            let user = ram_users::find(&self.0, account_id, &name).await?;
+            let changes = UserChanges {
+                display_name: edit.display_name,
+                email: Some(edit.email),
+                mobile_phone: Some(edit.mobile_phone),
+                comments: Some(edit.comments),
+            };
+            ram_users::update(&self.0, account_id, user.id, changes).await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn set_console_password(
         &self,
         session: &Session,
         name: String,
-        password: Option<String>,
+        password: String,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        let user = ram_users::find(&self.0, account_id, &name).await?;
-        Ok(ram_users::set_console_password(&self.0, account_id, user.id, password).await?)
+        let operation = Operation::write("UpdateLoginProfile").with("name", &name);
+        self.recorded(
+            session,
+            operation,
+            self.console_password(session, &name, Some(password)),
+        )
+        .await
+    }
+
+    async fn remove_console_password(
+        &self,
+        session: &Session,
+        name: String,
+    ) -> Result<(), ConsoleError> {
+        let operation = Operation::write("DeleteLoginProfile").with("name", &name);
+        self.recorded(
+            session,
+            operation,
+            self.console_password(session, &name, None),
+        )
+        .await
     }
 
     async fn set_policy_attached(
@@ -521,18 +634,31 @@ impl ConsoleBackend for Console {
         policy: String,
         attached: bool,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        let user = ram_users::find(&self.0, account_id, &name).await?;
-        let policy = SystemPolicy::from_name(&policy)?;
-        if attached {
-            permissions::attach(&self.0, account_id, user.id, policy).await?;
+        let operation = Operation::write(if attached {
+            "AttachPolicyToUser"
         } else {
-            permissions::detach(&self.0, account_id, user.id, policy).await?;
-        }
-        Ok(())
+            "DetachPolicyFromUser"
+        })
+        .with("name", &name)
+        .with("policy", &policy);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            let user = ram_users::find(&self.0, account_id, &name).await?;
+            let policy = SystemPolicy::from_name(&policy)?;
+            if attached {
+                permissions::attach(&self.0, account_id, user.id, policy).await?;
+            } else {
+                permissions::detach(&self.0, account_id, user.id, policy).await?;
+            }
+            Ok(())
+        })
+        .await
     }
 
-    async fn security_settings(&self, session: &Session) -> Result<SecuritySettings, ConsoleError> {
+    async fn get_security_settings(
+        &self,
+        session: &Session,
+    ) -> Result<SecuritySettings, ConsoleError> {
         let principal = self.principal(session).await?;
         let grants = permissions::grants(&self.0, principal).await?;
         Grants::require(
@@ -554,19 +680,23 @@ impl ConsoleBackend for Console {
         session: &Session,
         changes: SecuritySettingsChanges,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        let changes = PreferenceChanges {
-            allow_user_to_manage_access_keys: changes.allow_user_to_manage_access_keys,
-            allow_user_to_manage_mfa_devices: changes.allow_user_to_manage_mfa_devices,
-            login_network_masks: changes.login_network_masks,
-            login_session_hours: changes.login_session_hours,
-            ..Default::default()
-        };
-        security_preference::update(&self.0, account_id, changes).await?;
-        Ok(())
+        let operation = Operation::write("SetSecurityPreference");
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            let changes = PreferenceChanges {
+                allow_user_to_manage_access_keys: changes.allow_user_to_manage_access_keys,
+                allow_user_to_manage_mfa_devices: changes.allow_user_to_manage_mfa_devices,
+                login_network_masks: changes.login_network_masks,
+                login_session_hours: changes.login_session_hours,
+                ..Default::default()
+            };
+            security_preference::update(&self.0, account_id, changes).await?;
+            Ok(())
+        })
+        .await
     }
 
-    async fn network_policy(
+    async fn get_network_policy(
         &self,
         session: &Session,
         access_key_id: Option<String>,
@@ -607,9 +737,6 @@ impl ConsoleBackend for Console {
             }
             None => "No policy applies: calls with this AccessKey pair pass from any address.",
         };
-        let can_manage = permissions::key_owner(&self.0, principal, user.as_deref(), true)
-            .await
-            .is_ok();
         let since = self.0.clock.now() - chrono::Duration::days(30);
         let recent_sources =
             audit::recent_sources(&self.0, principal.account_id(), &access_key_id, since)
@@ -631,7 +758,7 @@ impl ConsoleBackend for Console {
             active: policies.own.active,
             entries: policies.own.entries,
             applies: applies.to_owned(),
-            can_manage,
+            can_manage: policies.may_change,
             recent_sources,
         })
     }
@@ -644,19 +771,34 @@ impl ConsoleBackend for Console {
         active: bool,
         entries: Vec<String>,
     ) -> Result<(), ConsoleError> {
-        let principal = self.principal(session).await?;
-        let policy = NetworkPolicy::from_entries(active, &entries).map_err(entry_errors)?;
-        match access_key_id {
-            None => network_policy::set_account_policy(&self.0, principal, &policy).await?,
-            Some(id) => {
-                network_policy::set_key_policy(&self.0, principal, user.as_deref(), &id, &policy)
-                    .await?
-            }
+        let operation = match &access_key_id {
+            Some(id) => Operation::write("SetAccessKeyPolicy").on_key(id),
+            None => Operation::write("SetAccessKeyPolicyForAccount"),
         }
-        Ok(())
+        .with_some("user", user.as_deref())
+        .with("active", active);
+        self.recorded(session, operation, async {
+            let principal = self.principal(session).await?;
+            let policy = NetworkPolicy::from_entries(active, &entries).map_err(entry_errors)?;
+            match access_key_id {
+                None => network_policy::set_account_policy(&self.0, principal, &policy).await?,
+                Some(id) => {
+                    network_policy::set_key_policy(
+                        &self.0,
+                        principal,
+                        user.as_deref(),
+                        &id,
+                        &policy,
+                    )
+                    .await?
+                }
+            }
+            Ok(())
+        })
+        .await
     }
 
-    async fn audit_events(
+    async fn list_audit_events(
         &self,
         session: &Session,
         filter: AuditFilter,
@@ -672,12 +814,16 @@ impl ConsoleBackend for Console {
     }
 
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        let user = ram_users::find(&self.0, account_id, &name).await?;
-        Ok(ram_users::delete(&self.0, account_id, user.id, UserKeys::RecycleWithUser).await?)
+        let operation = Operation::write("DeleteUser").with("name", &name);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            let user = ram_users::find(&self.0, account_id, &name).await?;
+            Ok(ram_users::delete(&self.0, account_id, user.id, UserKeys::RecycleWithUser).await?)
+        })
+        .await
     }
 
-    async fn recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError> {
+    async fn list_recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError> {
         let principal = self.principal(session).await?;
         let grants = permissions::grants(&self.0, principal).await?;
         Grants::require(
@@ -685,7 +831,7 @@ impl ConsoleBackend for Console {
             "You do not have permission to view the recycle bin.",
         )?;
         let account_id = principal.account_id();
-        let keys = access_keys::recycle_bin(&self.0, account_id)
+        let keys = recycle_bin::recycled_keys(&self.0, account_id)
             .await?
             .into_iter()
             .map(|k| RecycledKeyRow {
@@ -695,7 +841,7 @@ impl ConsoleBackend for Console {
                 purged: format_time(&k.delete_date),
             })
             .collect();
-        let users = ram_users::recycle_bin(&self.0, account_id)
+        let users = recycle_bin::recycled_users(&self.0, account_id)
             .await?
             .into_iter()
             .map(|u| RecycledUserRow {
@@ -718,8 +864,12 @@ impl ConsoleBackend for Console {
         session: &Session,
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        Ok(access_keys::restore(&self.0, account_id, &access_key_id).await?)
+        let operation = Operation::write("RestoreAccessKeyFromRecycleBin").on_key(&access_key_id);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            Ok(recycle_bin::restore_key(&self.0, account_id, &access_key_id).await?)
+        })
+        .await
     }
 
     async fn purge_access_key(
@@ -727,178 +877,29 @@ impl ConsoleBackend for Console {
         session: &Session,
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        Ok(access_keys::delete_from_recycle_bin(&self.0, account_id, &access_key_id).await?)
+        let operation = Operation::write("DeleteAccessKeyInRecycleBin").on_key(&access_key_id);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            Ok(recycle_bin::purge_key(&self.0, account_id, &access_key_id).await?)
+        })
+        .await
     }
 
     async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        Ok(ram_users::restore(&self.0, account_id, user_id).await?)
+        let operation = Operation::write("RestoreUserFromRecycleBin").with("user_id", user_id);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            Ok(recycle_bin::restore_user(&self.0, account_id, user_id).await?)
+        })
+        .await
     }
 
     async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
-        Ok(ram_users::delete_permanently(&self.0, account_id, user_id).await?)
-    }
-}
-
-/// How many events one page of the Audit Trail shows.
-pub const AUDIT_EVENTS_PER_PAGE: u64 = 50;
-
-/// The Audit Trail page's filters (from its URL) as the domain's; a bad time names its field.
-pub fn event_filter(filter: &AuditFilter) -> Result<EventFilter, ConsoleError> {
-    let time = |field: &str,
-                text: &str|
-     -> Result<Option<chrono::DateTime<chrono::Utc>>, ConsoleError> {
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-            .map(|t| Some(t.and_utc()))
-            .map_err(|_| ConsoleError::invalid(field, "Enter a time as YYYY-MM-DDTHH:MM (UTC)."))
-    };
-    // The page offers only these values; another (a hand-edited URL) is refused, not ignored.
-    let choice = |field: &str, value: &str, yes: &str, no: &str| match value {
-        "" => Ok(None),
-        v if v == yes => Ok(Some(true)),
-        v if v == no => Ok(Some(false)),
-        _ => Err(ConsoleError::invalid(
-            field,
-            format!("Choose {yes}, {no} or All (empty)."),
-        )),
-    };
-    let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-    Ok(EventFilter {
-        from: time("from", &filter.from)?,
-        // "To 10:05" includes the whole minute.
-        to: time("to", &filter.to)?.map(|t| t + chrono::Duration::seconds(59)),
-        event_name: text(&filter.event_name),
-        user: text(&filter.user),
-        access_key_id: text(&filter.access_key_id),
-        read: choice("rw", &filter.rw, "Read", "Write")?,
-        succeeded: choice("result", &filter.result, "Success", "Failure")?,
-    })
-}
-
-fn audit_row(record: AuditRecord) -> AuditEventRow {
-    let e = record.event;
-    AuditEventRow {
-        time: format_time(&e.event_time),
-        event_name: e.event_name,
-        event_type: e.event_type,
-        rw: e.event_rw,
-        user: record.user_name.unwrap_or_else(|| "root".to_owned()),
-        access_key_id: e.access_key_id,
-        referenced_access_key_id: e.referenced_access_key_id,
-        source_ip: e.source_ip,
-        error_code: e.error_code,
-        error_message: e.error_message,
-        request_parameters: e.request_parameters,
-    }
-}
-
-/// How many users one page of the Users table shows: Alibaba's console tables' default, and it
-/// keeps a full page's render within 1.5× of an empty one's (BENCHMARKS.md).
-pub const USERS_PER_PAGE: u64 = 20;
-
-/// How the console shows a time: UTC, to the second.
-fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
-fn status_of(status: access_key::Status) -> AccessKeyStatus {
-    match status {
-        Status::Active => AccessKeyStatus::Active,
-        Status::Inactive => AccessKeyStatus::Inactive,
-    }
-}
-
-/// Logs a fault with a short reference and hands the person only that reference.
-fn internal(error: impl std::fmt::Display) -> ConsoleError {
-    let mut bytes = [0u8; 4];
-    crate::crypto::fill_random(&mut bytes);
-    let reference = bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    tracing::error!(%reference, "console request failed: {error}");
-    ConsoleError::Internal { reference }
-}
-
-impl From<DomainError> for ConsoleError {
-    fn from(error: DomainError) -> Self {
-        let message = error.to_string();
-        match error {
-            DomainError::Invalid { field, message, .. } => ConsoleError::invalid(field, message),
-            DomainError::InvalidFields(errors) => ConsoleError::InvalidFields(
-                errors
-                    .into_iter()
-                    .map(|error| match error {
-                        DomainError::Invalid { field, message, .. } => (field.to_owned(), message),
-                        other => (String::new(), other.to_string()),
-                    })
-                    .collect(),
-            ),
-            DomainError::Conflict { .. } | DomainError::AlreadySetUp => {
-                ConsoleError::Conflict(message)
-            }
-            DomainError::NotFound { .. } => ConsoleError::NotFound(message),
-            DomainError::LimitExceeded { .. } => ConsoleError::LimitExceeded(message),
-            DomainError::Verification(e) => {
-                let resend = !matches!(e, crate::error::VerificationError::Incorrect { .. });
-                ConsoleError::Verification { message, resend }
-            }
-            DomainError::ResendTooSoon { wait_secs } => ConsoleError::TooManyAttempts {
-                message,
-                retry_after_secs: wait_secs,
-            },
-            DomainError::WrongCredentials => ConsoleError::invalid("credentials", message),
-            DomainError::SignInThrottled { retry_after_secs } => ConsoleError::TooManyAttempts {
-                message,
-                retry_after_secs,
-            },
-            DomainError::NoPermission(_) => ConsoleError::NoPermission(message),
-            DomainError::Database(_) | DomainError::Crypto(_) | DomainError::Internal(_) => {
-                internal(error)
-            }
-        }
-    }
-}
-
-/// A policy list's errors as the editor shows them: beside each entry, or under the whole list.
-/// Positions cross to the browser as `u32` (its `usize` is 32 bits wide).
-fn entry_errors(errors: Vec<network_policy::EntryError>) -> ConsoleError {
-    if let Some(whole) = errors.iter().find(|e| e.index.is_none()) {
-        return ConsoleError::invalid("entries", whole.message.clone());
-    }
-    ConsoleError::InvalidEntries(
-        errors
-            .into_iter()
-            .filter_map(|e| Some((u32::try_from(e.index?).ok()?, e.message)))
-            .collect(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn filter(rw: &str, result: &str) -> Result<EventFilter, ConsoleError> {
-        event_filter(&AuditFilter {
-            rw: rw.into(),
-            result: result.into(),
-            ..Default::default()
+        let operation = Operation::write("DeleteUserInRecycleBin").with("user_id", user_id);
+        self.recorded(session, operation, async {
+            let (account_id, _) = self.managing_users(session).await?;
+            Ok(recycle_bin::purge_user(&self.0, account_id, user_id).await?)
         })
-    }
-
-    #[test]
-    fn the_audit_filters_take_what_the_page_offers_and_name_anything_else() {
-        let chosen = filter("Write", "Failure").unwrap();
-        assert_eq!((chosen.read, chosen.succeeded), (Some(false), Some(false)));
-        let all = filter("", "").unwrap();
-        assert_eq!((all.read, all.succeeded), (None, None));
-        for (rw, result, field) in [("write", "", "rw"), ("", "Failed", "result")] {
-            match filter(rw, result) {
-                Err(ConsoleError::Invalid { field: named, .. }) => assert_eq!(named, field),
-                other => panic!("{rw:?}/{result:?} should be refused, got {other:?}"),
-            }
-        }
+        .await
     }
 }

@@ -1,16 +1,18 @@
-//! Everything the domain needs, built once at start and shared by the console and the API.
+//! Everything the domain needs, built once at start and shared by the console and the API. It
+//! names only leaf modules (caches, the audit queue, the code sender, the throttle), which
+//! import nothing back, so no import cycle runs through here.
 use std::sync::Arc;
 
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
-use crate::audit::AuditTrail;
-use crate::clock::{Clock, SystemClock};
-use crate::crypto::SecretBox;
-use crate::identity::SignInThrottle;
-use crate::key_cache::KeyCache;
-use crate::permissions::GrantsCache;
-use crate::verification::{CodeSender, LogSender};
+use crate::domain::audit::writer::AuditTrail;
+use crate::domain::identity::throttle::SignInThrottle;
+use crate::domain::key_cache::KeyCache;
+use crate::domain::permissions::grants::GrantsCache;
+use crate::domain::verification::sender::{CodeSender, LogSender};
+use crate::infra::clock::{Clock, SystemClock};
+use crate::infra::crypto::SecretBox;
 
 /// The rules an installation can tune.
 #[derive(Clone, Debug)]

@@ -1,0 +1,200 @@
+//! The browser console's front door: `app`'s pages and server functions served by Leptos, the
+//! session, and the cross-site guard ([`console_router`]); [`backend`] is where `app`'s server
+//! functions land.
+pub mod audit;
+pub mod backend;
+mod errors;
+mod sessions;
+pub mod views;
+
+pub use sessions::ConsoleSessionStore;
+
+use std::sync::Arc;
+
+use std::net::SocketAddr;
+
+use app::backend::{ClientAddress, SharedBackend};
+use app::error::ConsoleError;
+use app::model::AuditFilter;
+use app::{shell, App};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use ipnet::IpNet;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use crate::domain::audit::export_csv;
+use crate::domain::principal::Principal;
+use crate::domain::services::Services;
+use crate::infra::net::source_address;
+use backend::{Console, PRINCIPAL};
+
+pub const SESSION_COOKIE: &str = "accesskey_console_session";
+
+pub fn console_router(
+    svc: Arc<Services>,
+    sessions: ConsoleSessionStore,
+    options: LeptosOptions,
+    secure_cookies: bool,
+    trusted_proxies: Vec<IpNet>,
+) -> Router {
+    let backend: SharedBackend = Arc::new(Console(svc.clone()));
+    let routes = generate_route_list(App);
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(CookieDuration::hours(8)));
+    Router::new()
+        .route("/audit-trail/export.csv", get(export_audit_trail))
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn(status_of_console_errors))
+        .layer(middleware::from_fn(no_store))
+        .layer(Extension(backend))
+        .layer(Extension(svc))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(trusted_proxies),
+            resolve_client_address,
+        ))
+        .layer(session_layer)
+        .layer(middleware::from_fn(reject_cross_site_writes))
+        .with_state(options)
+}
+
+/// The most of an error answer read to find its status: a console error is a short JSON object.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A server function that fails before the console's code runs (its arguments do not parse)
+/// is answered by Leptos with 500 whatever the error; the error itself knows its status.
+async fn status_of_console_errors(request: Request, next: Next) -> Response {
+    let server_function = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !server_function || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, ERROR_BODY_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<ConsoleError>(&body) {
+        parts.status = error.http_status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Console pages and server-function answers are about one signed-in person: never kept by the
+/// browser or a proxy, so Back after Sign Out asks the server again (and lands on sign-in).
+/// Static assets (`/pkg/…`, icons) may be cached.
+async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let personal = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|kind| kind.to_str().ok())
+        .is_some_and(|kind| {
+            kind.starts_with("text/html")
+                || kind.starts_with("application/json")
+                || kind.starts_with("text/csv")
+        });
+    if personal || response.status().is_redirection() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
+/// State-changing requests must come from the console's own pages: a browser says where a request
+/// comes from in `Sec-Fetch-Site` and `Origin`, and those must not name another site.
+async fn reject_cross_site_writes(request: Request, next: Next) -> Response {
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        let headers = request.headers();
+        let fetch_site_cross = headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site == "cross-site");
+        let origin_elsewhere = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin = origin.to_str().unwrap_or_default();
+                let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+                origin_host.as_bytes() != host.as_bytes()
+            }
+            _ => false,
+        };
+        if fetch_site_cross || origin_elsewhere {
+            return (
+                StatusCode::FORBIDDEN,
+                "Cross-site requests are not accepted.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Audit Trail > Export CSV: the filtered events (the page's own URL parameters) as a file.
+async fn export_audit_trail(
+    Extension(svc): Extension<Arc<Services>>,
+    session: Session,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let principal = match session.get::<Principal>(PRINCIPAL).await {
+        Ok(Some(principal)) => principal,
+        _ => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "Sign in to export the audit trail.",
+            )
+                .into_response()
+        }
+    };
+    let exported = match views::event_filter(&filter) {
+        Ok(filter) => export_csv(&svc, principal, &filter)
+            .await
+            .map_err(ConsoleError::from),
+        Err(error) => Err(error),
+    };
+    match exported {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit-trail.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => (error.http_status(), error.to_string()).into_response(),
+    }
+}
+
+/// Works the client's address out once (its peer, or what a trusted proxy forwarded), for the
+/// sign-in rules and the audit trail.
+async fn resolve_client_address(
+    State(trusted_proxies): State<Arc<Vec<IpNet>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = source_address(peer.ip(), request.headers(), &trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(client));
+    }
+    next.run(request).await
+}

@@ -1,0 +1,291 @@
+//! From requests to the database: an in-memory queue that no request waits on, written in
+//! batches by the background writer (`crate::jobs`).
+use std::fmt::Write;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sqlx::{self, Database, Encode, Executor, IntoArguments, Pool, Type};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, RuntimeErr};
+use tokio::sync::{Mutex, Notify};
+
+use super::event::{KeptParameters, NewEvent};
+
+/// Every column an insert fills, in the order [`row`] gives their values.
+const COLUMNS: [&str; 17] = [
+    "event_id",
+    "account_id",
+    "event_time",
+    "event_name",
+    "event_type",
+    "event_rw",
+    "service_name",
+    "request_id",
+    "source_ip",
+    "user_agent",
+    "request_parameters",
+    "error_code",
+    "error_message",
+    "principal_type",
+    "user_id",
+    "access_key_id",
+    "referenced_access_key_id",
+];
+
+/// Binds an event's values in [`COLUMNS`]' order. Only parameters that cannot hold a secret are
+/// kept; text is bound by reference where the event already holds it.
+fn bind_row<'q, DB>(query: Query<'q, DB>, event: &'q NewEvent) -> Query<'q, DB>
+where
+    DB: Database,
+    &'q str: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    String: Encode<'q, DB> + Type<DB>,
+    Option<String>: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    let parameters =
+        serde_json::to_string(&KeptParameters(&event.parameters)).expect("strings serialise");
+    // The first 512 characters, cut on a character boundary.
+    let agent_end = event
+        .user_agent
+        .char_indices()
+        .nth(512)
+        .map_or(event.user_agent.len(), |(at, _)| at);
+    let (error_code, error_message) = event
+        .error
+        .as_ref()
+        .map(|(code, message)| (code.as_str(), message.as_str()))
+        .unzip();
+    query
+        .bind(crate::infra::crypto::random_uuid().to_string())
+        .bind(event.account_id)
+        .bind(event.at)
+        .bind(event.name.as_str())
+        .bind(event.event_type.as_str())
+        .bind(event.access.as_str())
+        .bind(event.service)
+        .bind(event.request_id.as_str())
+        .bind(event.source_ip.map(|ip| ip.to_string()))
+        .bind(&event.user_agent[..agent_end])
+        .bind(parameters)
+        .bind(error_code)
+        .bind(error_message)
+        .bind(if event.user_id.is_some() {
+            "ram-user"
+        } else {
+            "root-account"
+        })
+        .bind(event.user_id)
+        .bind(event.access_key_id.as_deref())
+        .bind(event.referenced_access_key_id.as_deref())
+}
+
+/// Writes the events all or nothing, in one transaction (one sync to disk, not one per
+/// statement), as multi-row `INSERT … VALUES (…), (…), …` statements. Bound through sqlx itself:
+/// sea-orm's `insert_many`, and even its `Statement`, copy every value once more and cost more
+/// than the database's own work (see BENCHMARKS.md).
+pub async fn insert(db: &DatabaseConnection, events: &[NewEvent]) -> Result<(), DbErr> {
+    let written = match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            insert_with(db.get_sqlite_connection_pool(), events, false).await
+        }
+        DatabaseBackend::Postgres => {
+            insert_with(db.get_postgres_connection_pool(), events, true).await
+        }
+        DatabaseBackend::MySql => return Err(DbErr::Custom("MySQL is not supported".into())),
+    };
+    written.map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e)))
+}
+
+/// A statement being built, with its arguments.
+type Query<'q, DB> = sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>;
+
+/// Rows per INSERT at most (a power of two): 17 bound values each stay well inside SQLite's and
+/// PostgreSQL's limits.
+const INSERT_BATCH: usize = 512;
+
+/// `numbered`: placeholders are `$1, $2, …` (PostgreSQL) rather than `?`.
+async fn insert_with<DB>(
+    pool: &Pool<DB>,
+    events: &[NewEvent],
+    numbered: bool,
+) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let mut transaction = pool.begin().await?;
+    let mut rest = events;
+    while !rest.is_empty() {
+        // Full batches, then the rest in powers of two: a handful of statement shapes, each
+        // prepared once and then reused from the connection's statement cache.
+        let size = INSERT_BATCH.min(1 << rest.len().ilog2());
+        let (batch, tail) = rest.split_at(size);
+        let sql = insert_sql(batch.len(), numbered);
+        let mut query = sqlx::query::<DB>(&sql);
+        for event in batch {
+            query = bind_row(query, event);
+        }
+        query.execute(&mut *transaction).await?;
+        rest = tail;
+    }
+    transaction.commit().await
+}
+
+/// `INSERT INTO audit_events (…) VALUES (?, …), …` for `rows` rows; `$1, $2, …` when `numbered`.
+fn insert_sql(rows: usize, numbered: bool) -> String {
+    let mut sql = format!("INSERT INTO audit_events ({}) VALUES ", COLUMNS.join(", "));
+    let mut parameter = 0;
+    for i in 0..rows {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for j in 0..COLUMNS.len() {
+            parameter += 1;
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            if numbered {
+                write!(sql, "${parameter}").expect("a String");
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// The queue between requests and the writer.
+pub struct AuditTrail {
+    /// Events recorded and not yet taken by a flush. A plain locked vector: a push is a few
+    /// nanoseconds, and a flush takes them all at once by swapping in an empty one.
+    queue: std::sync::Mutex<Vec<NewEvent>>,
+    /// Wakes the writer early when a batch's worth is waiting.
+    batch_waiting: Notify,
+    writer: Mutex<Writer>,
+}
+
+struct Writer {
+    /// Events the database refused, tried again with the next flush.
+    retry: Vec<NewEvent>,
+}
+
+impl Default for AuditTrail {
+    fn default() -> Self {
+        Self {
+            queue: std::sync::Mutex::new(Vec::new()),
+            batch_waiting: Notify::new(),
+            writer: Mutex::new(Writer { retry: Vec::new() }),
+        }
+    }
+}
+
+impl AuditTrail {
+    /// How often queued events are written at least.
+    pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
+    /// Queued events that start a write before [`Self::FLUSH_EVERY`] is up: under load, a few
+    /// large transactions a second instead of a backlog that grows for the whole interval.
+    const WRITE_AT: usize = 2_048;
+    /// Rows kept for another try when the database is down, at most.
+    const RETRY_LIMIT: usize = 100_000;
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<NewEvent>> {
+        // A panic while pushing leaves a vector that is still whole.
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues an event; never waits for the database.
+    pub fn record(&self, event: NewEvent) {
+        let queued = {
+            let mut queue = self.queue();
+            queue.push(event);
+            queue.len()
+        };
+        if queued == Self::WRITE_AT {
+            self.batch_waiting.notify_one();
+        }
+    }
+
+    /// Writes everything queued so far; returns how many events were written. When it returns,
+    /// every event recorded before the call is in the database (or kept for a retry).
+    pub async fn flush(&self, db: &DatabaseConnection) -> usize {
+        let mut writer = self.writer.lock().await;
+        let queued = {
+            let mut queue = self.queue();
+            // The next batch will likely be as large: room for it, instead of growing again.
+            let room = queue.len();
+            std::mem::replace(&mut *queue, Vec::with_capacity(room))
+        };
+        let mut events = std::mem::take(&mut writer.retry);
+        if events.is_empty() {
+            events = queued;
+        } else {
+            events.extend(queued);
+        }
+        if events.is_empty() {
+            return 0;
+        }
+        match insert(db, &events).await {
+            Ok(()) => events.len(),
+            Err(error) => {
+                let count = events.len();
+                tracing::warn!("writing {count} audit events failed, will retry: {error}");
+                let over = count.saturating_sub(Self::RETRY_LIMIT);
+                if over > 0 {
+                    tracing::error!(
+                        "dropping the {over} oldest audit events: the database keeps refusing them"
+                    );
+                    events.drain(..over);
+                }
+                writer.retry = events;
+                0
+            }
+        }
+    }
+
+    /// Resolves when a batch's worth of events is waiting (the writer then starts at once).
+    pub async fn batch_waiting(&self) {
+        self.batch_waiting.notified().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::audit::Access;
+
+    #[tokio::test]
+    async fn a_full_batch_wakes_the_writer_before_its_interval() {
+        let trail = AuditTrail::default();
+        let event = NewEvent::api_call(
+            1,
+            Utc::now(),
+            "ListUsers",
+            Access::Read,
+            "ram",
+            "REQ".to_owned(),
+        );
+        async fn woken(trail: &AuditTrail) -> bool {
+            tokio::time::timeout(Duration::ZERO, trail.batch_waiting())
+                .await
+                .is_ok()
+        }
+        for _ in 1..AuditTrail::WRITE_AT {
+            trail.record(event.clone());
+        }
+        assert!(!woken(&trail).await, "one short of a batch");
+        trail.record(event);
+        assert!(woken(&trail).await, "a full batch");
+        assert!(!woken(&trail).await, "woken once per batch");
+    }
+}
