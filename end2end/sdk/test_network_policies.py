@@ -128,6 +128,12 @@ def test_only_the_owner_and_ram_administrators_set_the_account_policy(start_serv
     # Nor its own key's while the account does not let RAM users manage their keys.
     assert failure(lambda: set_key_policy(reader, reader_key["AccessKeyId"], policy("Active", "10.0.0.1"))) == (
         "NoPermission", 403)
+    # Nor once RAM users may manage their own keys: a key's own policy would replace the
+    # account's allow list, so it takes the permission to manage that.
+    admin.set_security_preference(ram_models.SetSecurityPreferenceRequest(allow_user_to_manage_access_keys=True))
+    assert reader.list_access_keys(ims_models.ListAccessKeysRequest()).body.access_keys is not None
+    assert failure(lambda: set_key_policy(reader, reader_key["AccessKeyId"], policy("Active", "10.0.0.1"))) == (
+        "NoPermission", 403)
     # A RAM administrator with AliyunRAMFullAccess may.
     server.cli("user", "create", "--account", "readers", "--name", "net-admin", "--policy", "AliyunRAMFullAccess")
     net_admin = ims(server, server.cli("access-key", "create", "--account", "readers", "--user", "net-admin"))

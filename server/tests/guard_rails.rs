@@ -691,3 +691,61 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
     })
     .await;
 }
+
+/// A caller chooses its user agent: exported, a cell that starts like a formula stays text.
+#[tokio::test]
+async fn an_exported_cell_that_starts_like_a_formula_is_text_to_a_spreadsheet() {
+    on_every_database(|h| async move {
+        use server::domain::audit::{Access, NewEvent};
+        use server::infra::clock::Clock;
+
+        let account_id = h.account("acme").await;
+        for agent in [
+            "=HYPERLINK(\"http://x.example\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "sdk/1.0",
+        ] {
+            h.svc.audit.record(NewEvent {
+                user_agent: agent.to_owned(),
+                ..NewEvent::api_call(
+                    account_id,
+                    h.clock.now(),
+                    "ListUsers",
+                    Access::Read,
+                    "ram",
+                    uuid::Uuid::new_v4().to_string(),
+                )
+            });
+        }
+        h.svc.audit.flush(&h.svc.db).await;
+        let csv = audit::export_csv(
+            &h.svc,
+            Principal::Owner { account_id },
+            &EventFilter::default(),
+        )
+        .await
+        .unwrap();
+        let mut agents: Vec<String> = csv::Reader::from_reader(csv.as_slice())
+            .records()
+            .map(|record| record.unwrap()[10].to_owned())
+            .collect();
+        agents.sort();
+        assert_eq!(
+            agents,
+            [
+                "'\tx",
+                "'+1",
+                "'-2",
+                "'=HYPERLINK(\"http://x.example\")",
+                "'@SUM(A1)",
+                "sdk/1.0"
+            ],
+            "{}",
+            h.backend
+        );
+    })
+    .await;
+}

@@ -263,3 +263,118 @@ async fn a_key_disabled_on_one_instance_fails_on_another_within_a_second() {
         ("InvalidAccessKeyId.NotFound", 404)
     );
 }
+
+/// A V3 signature must cover what the server acts on: which action, which version, which body.
+#[tokio::test]
+async fn a_v3_signature_that_leaves_out_the_action_version_or_body_hash_is_incomplete() {
+    on_every_database(|h| async move {
+        capture_key(&h).await;
+        h.clock.advance(Duration::minutes(270));
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        let v3 = captures()
+            .into_iter()
+            .find(|r| matches!(r.signed(), Some(Signed::V3(_))))
+            .expect("a V3 capture");
+        for left_out in ["x-acs-action", "x-acs-version", "x-acs-content-sha256"] {
+            let mut request = v3.clone();
+            let authorization = request.headers["authorization"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let fewer = authorization
+                .replace(&format!("{left_out};"), "")
+                .replace(&format!(";{left_out},"), ",");
+            assert_ne!(fewer, authorization, "{left_out} was signed");
+            request
+                .headers
+                .insert("authorization", fewer.parse().unwrap());
+            let refused = authenticate(&gateway, &request, h.clock.now())
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(refused.code, "IncompleteSignature", "without {left_out}");
+        }
+        authenticate(&gateway, &v3, h.clock.now())
+            .await
+            .expect("the capture as sent, after those refusals");
+    })
+    .await;
+}
+
+/// A call refused for where it comes from spends nothing: the same signed request, from an
+/// allowed address, still works once, and only once.
+#[tokio::test]
+async fn a_call_refused_by_its_network_policy_spends_no_nonce() {
+    use server::domain::access_keys::{self, KeyOwner};
+    use server::domain::network_policy::{self, NetworkPolicy};
+    use server::domain::principal::Principal;
+
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let created = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+            .await
+            .unwrap();
+        let (id, secret) = (
+            created.key.access_key_id.clone(),
+            created.secret.to_string(),
+        );
+        let policy = NetworkPolicy::from_entries(true, &["198.51.100.0/24".to_owned()]).unwrap();
+        network_policy::set_key_policy(&h.svc, Principal::Owner { account_id }, None, &id, &policy)
+            .await
+            .unwrap();
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        let mut request = list_users_signed(&id, &secret);
+        request.source_ip = Some("203.0.113.9".parse().unwrap());
+        let denied = authenticate(&gateway, &request, Utc::now())
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(denied.code, "AccessKeyId.AccessPolicyDenied");
+
+        request.source_ip = Some("198.51.100.7".parse().unwrap());
+        authenticate(&gateway, &request, Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("the refused call spent its nonce: {e} ({})", h.backend));
+        let replay = authenticate(&gateway, &request, Utc::now())
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(replay.code, "SignatureNonceUsed");
+    })
+    .await;
+}
+
+/// A parameter sent twice is refused, whichever copy the signature covers: the server would
+/// otherwise act on one copy while a proxy or a log read the other.
+#[tokio::test]
+async fn a_parameter_sent_twice_is_refused() {
+    use server::domain::access_keys::{self, KeyOwner};
+
+    on_every_database(|h| async move {
+        let account_id = h.account("acme").await;
+        let created = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+            .await
+            .unwrap();
+        let (id, secret) = (
+            created.key.access_key_id.clone(),
+            created.secret.to_string(),
+        );
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        let mut request = list_users_signed(&id, &secret);
+        request
+            .query
+            .push(("Action".to_owned(), "DeleteUser".to_owned()));
+        let refused = authenticate(&gateway, &request, Utc::now())
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(
+            (refused.code.as_ref(), refused.status.as_u16()),
+            ("InvalidParameter", 400)
+        );
+        authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
+            .await
+            .expect("sent once, the same call works");
+    })
+    .await;
+}

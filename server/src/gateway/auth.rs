@@ -1,5 +1,6 @@
 //! Who is calling: the signature checks, in the order of the spec's error table (missing
-//! parameters, malformed signature, timestamp, unknown key, disabled key, signature, nonce).
+//! parameters, malformed signature, timestamp, unknown key, disabled key, signature), then the
+//! key's guard rails (leak flag, network policy), and only then the nonce.
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -23,6 +24,16 @@ pub struct Caller {
     pub principal: Principal,
 }
 
+/// The headers every V3 signature must cover (`content-type` too when there is a body).
+const MUST_SIGN_V3: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-content-sha256",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+];
+
 /// SHA-256 of an empty body, which most calls have.
 const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -32,6 +43,13 @@ pub async fn authenticate(
     request: &ApiRequest,
     now: DateTime<Utc>,
 ) -> Result<Caller, ApiError> {
+    if request.has_repeated_parameter() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            "A parameter appears more than once in the request. Send each parameter once.",
+        ));
+    }
     let signed = match request.signed() {
         Some(signed) => signed,
         None if request.has_authorization() => return Err(ApiError::incomplete_signature()),
@@ -56,7 +74,11 @@ pub async fn authenticate(
             if required(&X_ACS_CONTENT_SHA256)? != body_hash {
                 return Err(ApiError::signature_mismatch());
             }
-            for header in ["host", "x-acs-date", "x-acs-signature-nonce"] {
+            // What the server acts on must be signed: which action, of which version, with
+            // which body (and how that body is to be read), besides the host and the replay
+            // guards. Whatever else the client signs is verified too.
+            let body_type = (!request.body.is_empty()).then_some("content-type");
+            for header in MUST_SIGN_V3.iter().copied().chain(body_type) {
                 if !authorization.signed_header_names().any(|h| h == header) {
                     return Err(ApiError::incomplete_signature());
                 }
@@ -107,7 +129,19 @@ pub async fn authenticate(
     if !verified {
         return Err(ApiError::signature_mismatch());
     }
-    // Only a correctly signed request spends its nonce, so nobody can burn another's nonces.
+    // Guard rails, once the caller has proved it holds the key (so nobody can probe them), and
+    // before its nonce is spent: a refused call spends nothing, so a leaked key or a denied
+    // address cannot be used to fill the nonce store.
+    if key.leaked {
+        return Err(ApiError::key_leaked());
+    }
+    if let Some((_, policy)) = &key.network_policy {
+        if !request.source_ip.is_some_and(|ip| policy.allows(ip)) {
+            return Err(ApiError::access_policy_denied());
+        }
+    }
+    // Only a correctly signed, otherwise acceptable request spends its nonce, so nobody can
+    // burn another's nonces.
     match gateway.nonces.check(&key.access_key_id, nonce) {
         Nonce::Fresh => {}
         Nonce::Used => return Err(ApiError::nonce_used()),
@@ -116,15 +150,6 @@ pub async fn authenticate(
     let window = chrono::Duration::minutes(2 * TIMESTAMP_WINDOW_MINUTES);
     if !nonces::claim_shared(&gateway.svc, &key.access_key_id, nonce, window).await? {
         return Err(ApiError::nonce_used());
-    }
-    // Guard rails, once the caller has proved it holds the key (so nobody can probe them).
-    if key.leaked {
-        return Err(ApiError::key_leaked());
-    }
-    if let Some((_, policy)) = &key.network_policy {
-        if !request.source_ip.is_some_and(|ip| policy.allows(ip)) {
-            return Err(ApiError::access_policy_denied());
-        }
     }
     let principal = match key.user_id {
         None => Principal::Owner {

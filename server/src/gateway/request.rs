@@ -69,7 +69,20 @@ impl ApiRequest {
         }
     }
 
-    /// A parameter from the query or the form body; the query wins.
+    /// Whether any parameter is sent more than once (twice in the query, or in the query and
+    /// the body). Such a call is refused: which copy the server acted on could differ from the
+    /// one a proxy, a log or the client's own code looked at.
+    pub fn has_repeated_parameter(&self) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        !self
+            .query
+            .iter()
+            .chain(&self.form)
+            .all(|(name, _)| seen.insert(name.as_str()))
+    }
+
+    /// A parameter from the query or the form body (each is sent once; see
+    /// [`Self::has_repeated_parameter`]).
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
@@ -179,12 +192,24 @@ mod tests {
             "post",
             "/",
             Some("Action=ListUsers"),
-            headers,
-            b"MaxItems=5&Action=Ignored".to_vec(),
+            headers.clone(),
+            b"MaxItems=5".to_vec(),
         );
         assert_eq!(request.method, "POST");
         assert_eq!(request.param("MaxItems"), Some("5"));
-        assert_eq!(request.param("Action"), Some("ListUsers"), "the query wins");
+        assert_eq!(request.param("Action"), Some("ListUsers"));
+        assert!(!request.has_repeated_parameter());
+
+        let twice = ApiRequest::new(
+            "POST",
+            "/",
+            Some("Action=ListUsers"),
+            headers,
+            b"MaxItems=5&Action=DeleteUser".to_vec(),
+        );
+        assert!(twice.has_repeated_parameter(), "in the query and the body");
+        let in_query = ApiRequest::new("GET", "/", Some("A=1&B=2&A=1"), HeaderMap::new(), vec![]);
+        assert!(in_query.has_repeated_parameter(), "twice in the query");
     }
 
     #[test]

@@ -208,7 +208,7 @@ pub async fn export_csv(
     let page = search(svc, principal, filter, None, EXPORT_LIMIT).await?;
     let mut csv = csv::Writer::from_writer(Vec::new());
     let write = |csv: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
-        csv.write_record(row)
+        csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
             .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
     };
     write(
@@ -256,6 +256,17 @@ pub async fn export_csv(
     }
     csv.into_inner()
         .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
+}
+
+/// A cell a spreadsheet shows as text: one that starts like a formula (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return: a caller chooses its user agent and parameters) gets a leading `'`,
+/// as OWASP's advice on CSV injection has it.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, [u8]> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into_bytes().into()
+    } else {
+        cell.as_bytes().into()
+    }
 }
 
 /// One address that called with a key: how often and when last.

@@ -75,7 +75,7 @@ pub async fn set_account_policy(
 pub struct KeyPolicies {
     pub own: NetworkPolicy,
     pub account: NetworkPolicy,
-    /// Whether the caller who asked may also change the key's own policy.
+    /// Whether the caller who asked may also set the key's own policy.
     pub may_change: bool,
 }
 
@@ -98,11 +98,11 @@ pub async fn key_policies(
     Ok(KeyPolicies {
         own: NetworkPolicy::from_stored(key.network_policy.as_deref()),
         account: account_policy_of(svc, principal.account_id()).await?,
-        may_change: permissions::may_change_keys(&grants, owner),
+        may_change: permissions::may_set_key_policy(&grants, owner),
     })
 }
 
-/// Replaces a key's own policy, for whoever may manage the key.
+/// Replaces a key's own policy, for whoever may manage the key and the account's policy.
 pub async fn set_key_policy(
     svc: &Services,
     principal: Principal,
@@ -110,7 +110,12 @@ pub async fn set_key_policy(
     access_key_id: &str,
     policy: &NetworkPolicy,
 ) -> Result<(), DomainError> {
-    let (owner, _) = permissions::key_owner(svc, principal, user, true).await?;
+    let (owner, grants) = permissions::key_owner(svc, principal, user, true).await?;
+    Grants::require(
+        permissions::may_set_key_policy(&grants, owner),
+        "You do not have permission to change network access policies: a key's own policy \
+         replaces the account's, so it needs the permission to manage the account's policy.",
+    )?;
     let key = access_keys::find_owned(svc, owner, access_key_id).await?;
     access_key::Entity::update_many()
         .col_expr(

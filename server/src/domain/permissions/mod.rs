@@ -117,6 +117,13 @@ pub fn may_change_keys(grants: &Grants, owner: KeyOwner) -> bool {
     }
 }
 
+/// Whether `grants` may set `owner`'s keys' own network policies. A key's own policy replaces
+/// the account's, so setting one changes what the account allows: it takes managing the key and
+/// the account's policy both (else a RAM user could lift the account's allow list for its key).
+pub fn may_set_key_policy(grants: &Grants, owner: KeyOwner) -> bool {
+    grants.manage_users && may_change_keys(grants, owner)
+}
+
 pub async fn policies_of(svc: &Services, user_id: i64) -> Result<Vec<SystemPolicy>, DomainError> {
     let attached = user_policy::Entity::find()
         .filter(user_policy::Column::UserId.eq(user_id))
