@@ -20,16 +20,21 @@ async fn console_events(h: &support::Harness) -> Vec<audit_event::Model> {
         .collect()
 }
 
+/// A new account's owner, signed in to the console.
+async fn signed_in_owner(h: &support::Harness) -> Caller {
+    h.account("acme").await;
+    Caller::signed_in(
+        h.svc.clone(),
+        "owner@acme.example.com",
+        "correct horse battery",
+    )
+    .await
+}
+
 #[tokio::test]
 async fn creating_a_key_in_the_console_records_the_operation_its_key_and_its_result() {
     on_every_database(|h| async move {
-        h.account("acme").await;
-        let owner = Caller::signed_in(
-            h.svc.clone(),
-            "owner@acme.example.com",
-            "correct horse battery",
-        )
-        .await;
+        let owner = signed_in_owner(&h).await;
         let (sent, _) = owner.call("send_verification_code", &[]).await;
         assert_eq!(sent, StatusCode::OK);
         let code = h.sender.last_code();
@@ -84,13 +89,7 @@ async fn creating_a_key_in_the_console_records_the_operation_its_key_and_its_res
 #[tokio::test]
 async fn signing_in_and_out_of_the_console_are_recorded_as_successes() {
     on_every_database(|h| async move {
-        h.account("acme").await;
-        let owner = Caller::signed_in(
-            h.svc.clone(),
-            "owner@acme.example.com",
-            "correct horse battery",
-        )
-        .await;
+        let owner = signed_in_owner(&h).await;
         let signed_out = owner.send("sign_out", &[]).await;
         assert!(
             signed_out.status().is_success() || signed_out.status().is_redirection(),

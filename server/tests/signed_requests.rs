@@ -301,23 +301,29 @@ async fn a_v3_signature_that_leaves_out_the_action_version_or_body_hash_is_incom
     .await;
 }
 
+/// A new account's owner key: (account, AccessKey ID, secret).
+async fn owner_key(h: &Harness) -> (i64, String, String) {
+    use server::domain::access_keys::{self, KeyOwner};
+    let account_id = h.account("acme").await;
+    let created = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+        .await
+        .unwrap();
+    (
+        account_id,
+        created.key.access_key_id.clone(),
+        created.secret.to_string(),
+    )
+}
+
 /// A call refused for where it comes from spends nothing: the same signed request, from an
 /// allowed address, still works once, and only once.
 #[tokio::test]
 async fn a_call_refused_by_its_network_policy_spends_no_nonce() {
-    use server::domain::access_keys::{self, KeyOwner};
     use server::domain::network_policy::{self, NetworkPolicy};
     use server::domain::principal::Principal;
 
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let created = access_keys::create(&h.svc, KeyOwner::Account { account_id })
-            .await
-            .unwrap();
-        let (id, secret) = (
-            created.key.access_key_id.clone(),
-            created.secret.to_string(),
-        );
+        let (account_id, id, secret) = owner_key(&h).await;
         let policy = NetworkPolicy::from_entries(true, &["198.51.100.0/24".to_owned()]).unwrap();
         network_policy::set_key_policy(&h.svc, Principal::Owner { account_id }, None, &id, &policy)
             .await
@@ -348,17 +354,8 @@ async fn a_call_refused_by_its_network_policy_spends_no_nonce() {
 /// otherwise act on one copy while a proxy or a log read the other.
 #[tokio::test]
 async fn a_parameter_sent_twice_is_refused() {
-    use server::domain::access_keys::{self, KeyOwner};
-
     on_every_database(|h| async move {
-        let account_id = h.account("acme").await;
-        let created = access_keys::create(&h.svc, KeyOwner::Account { account_id })
-            .await
-            .unwrap();
-        let (id, secret) = (
-            created.key.access_key_id.clone(),
-            created.secret.to_string(),
-        );
+        let (_, id, secret) = owner_key(&h).await;
         let gateway = Arc::new(Gateway::new(h.svc.clone()));
         let mut request = list_users_signed(&id, &secret);
         request
