@@ -387,3 +387,73 @@ async fn the_console_deletes_only_a_disabled_key() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn no_sequence_of_deletes_and_restores_gives_a_user_a_third_key() {
+    on_every_database(|h| async move {
+        let (account_id, owner) = h.ram_user_keys("acme", "ci-bot").await;
+        let KeyOwner::User { user_id, .. } = owner else {
+            unreachable!()
+        };
+        let first = access_keys::create(&h.svc, owner).await.unwrap().key;
+        access_keys::create(&h.svc, owner).await.unwrap();
+        access_keys::delete(
+            &h.svc,
+            owner,
+            &first.access_key_id,
+            access_keys::DeleteGuard::AnyStatus,
+        )
+        .await
+        .unwrap();
+        server::domain::ram_users::delete(
+            &h.svc,
+            account_id,
+            user_id,
+            server::domain::ram_users::UserKeys::RecycleWithUser,
+        )
+        .await
+        .unwrap();
+
+        // The key deleted on its own cannot come back to a user that is in the recycle bin.
+        let early = recycle_bin::restore_key(&h.svc, account_id, &first.access_key_id).await;
+        assert!(
+            matches!(
+                early,
+                Err(DomainError::NotFound {
+                    code: "EntityNotExist.User",
+                    ..
+                })
+            ),
+            "{}: {early:?}",
+            h.backend
+        );
+
+        // The user comes back with its second key; then the first fits, and nothing more.
+        recycle_bin::restore_user(&h.svc, account_id, user_id)
+            .await
+            .unwrap();
+        recycle_bin::restore_key(&h.svc, account_id, &first.access_key_id)
+            .await
+            .unwrap();
+        let third = access_keys::create(&h.svc, owner).await;
+        assert!(
+            matches!(
+                third,
+                Err(DomainError::LimitExceeded {
+                    code: "LimitExceeded.User.AccessKey",
+                    ..
+                })
+            ),
+            "{}: {:?}",
+            h.backend,
+            third.err()
+        );
+        assert_eq!(
+            access_keys::list(&h.svc, owner).await.unwrap().len(),
+            2,
+            "{}",
+            h.backend
+        );
+    })
+    .await;
+}

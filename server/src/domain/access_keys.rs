@@ -142,7 +142,11 @@ impl KeyOwner {
                     .filter(ram_user::Column::Id.eq(user_id))
                     .filter(ram_user::Column::AccountId.eq(account_id));
                 if let Some(below) = below {
-                    update = update.filter(ram_user::Column::AccessKeyCount.lt(below));
+                    // Only a live user gains a key: a key restored to a user in the recycle bin
+                    // would be live beside keys that come back with the user.
+                    update = update
+                        .filter(ram_user::Column::AccessKeyCount.lt(below))
+                        .filter(ram_user::Column::RecycledAt.is_null());
                 }
                 update.exec(txn).await?
             }
@@ -159,6 +163,7 @@ impl KeyOwner {
         {
             let exists = ram_user::Entity::find_by_id(user_id)
                 .filter(ram_user::Column::AccountId.eq(account_id))
+                .filter(ram_user::Column::RecycledAt.is_null())
                 .count(&svc.db)
                 .await?;
             if exists == 0 {

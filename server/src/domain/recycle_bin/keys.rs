@@ -107,6 +107,18 @@ pub async fn restore_key(
     let txn = svc.db.begin().await?;
     if !owner.claim_slot(&txn, MAX_USER_ACCESS_KEYS).await? {
         txn.rollback().await?;
+        let user_id = key.user_id.expect("recycled keys belong to users");
+        let user_is_live = ram_user::Entity::find_by_id(user_id)
+            .filter(ram_user::Column::RecycledAt.is_null())
+            .count(&svc.db)
+            .await?
+            > 0;
+        if !user_is_live {
+            return Err(DomainError::not_found(
+                "EntityNotExist.User",
+                format!("The user of the AccessKey {access_key_id} is in the recycle bin. Restore the user first."),
+            ));
+        }
         return Err(DomainError::limit_exceeded(
             "LimitExceeded.User.AccessKey",
             "The user already has two AccessKey pairs. Delete one of them before restoring this one.",

@@ -76,7 +76,7 @@ pub async fn restore_user(
         txn.rollback().await?;
         return Err(user_not_in_recycle_bin());
     }
-    let keys = access_key::Entity::update_many()
+    access_key::Entity::update_many()
         .col_expr(
             access_key::Column::RecycledAt,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -86,10 +86,16 @@ pub async fn restore_user(
         .filter(access_key::Column::RecycledWithUser.eq(true))
         .exec(&txn)
         .await?;
+    // Counted, not assumed: whatever is live now is what the two-key limit sees.
+    let live_keys = access_key::Entity::find()
+        .filter(access_key::Column::UserId.eq(user_id))
+        .filter(access_key::Column::RecycledAt.is_null())
+        .count(&txn)
+        .await?;
     ram_user::Entity::update_many()
         .col_expr(
             ram_user::Column::AccessKeyCount,
-            Expr::value(keys.rows_affected as i32),
+            Expr::value(live_keys as i32),
         )
         .filter(ram_user::Column::Id.eq(user_id))
         .exec(&txn)
