@@ -1,6 +1,7 @@
 //! From requests to the database: an in-memory queue that no request waits on, written in
 //! batches by the background writer (`crate::jobs`).
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -32,7 +33,8 @@ const COLUMNS: [&str; 17] = [
 ];
 
 /// Binds an event's values in [`COLUMNS`]' order. Only parameters that cannot hold a secret are
-/// kept; text is bound by reference where the event already holds it.
+/// kept; text is bound by reference where the event already holds it (fitted to its column by
+/// [`AuditTrail::record`]).
 fn bind_row<'q, DB>(query: Query<'q, DB>, event: &'q NewEvent) -> Query<'q, DB>
 where
     DB: Database,
@@ -46,12 +48,6 @@ where
 {
     let parameters =
         serde_json::to_string(&KeptParameters(&event.parameters)).expect("strings serialise");
-    // The first 512 characters, cut on a character boundary.
-    let agent_end = event
-        .user_agent
-        .char_indices()
-        .nth(512)
-        .map_or(event.user_agent.len(), |(at, _)| at);
     let (error_code, error_message) = event
         .error
         .as_ref()
@@ -67,7 +63,7 @@ where
         .bind(event.service)
         .bind(event.request_id.as_str())
         .bind(event.source_ip.map(|ip| ip.to_string()))
-        .bind(&event.user_agent[..agent_end])
+        .bind(event.user_agent.as_str())
         .bind(parameters)
         .bind(error_code)
         .bind(error_message)
@@ -96,6 +92,28 @@ pub async fn insert(db: &DatabaseConnection, events: &[NewEvent]) -> Result<(), 
         DatabaseBackend::MySql => return Err(DbErr::Custom("MySQL is not supported".into())),
     };
     written.map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e)))
+}
+
+/// Whether the database refused a write because of the values in it, so that the same rows
+/// would be refused again, rather than because of its own state. PostgreSQL's SQLSTATE classes
+/// 22 (data exception) and 23 (integrity constraint); SQLite's TOOBIG, CONSTRAINT (which a
+/// trigger's `RAISE(ABORT)` gives too) and MISMATCH.
+fn refused_for_its_content(backend: DatabaseBackend, error: &DbErr) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx::Error::Database(error)))
+    | DbErr::Query(RuntimeErr::SqlxError(sqlx::Error::Database(error)))) = error
+    else {
+        return false;
+    };
+    let Some(code) = error.code() else {
+        return false;
+    };
+    match backend {
+        DatabaseBackend::Postgres => code.starts_with("22") || code.starts_with("23"),
+        // The extended result code, whose low byte is the primary one.
+        _ => code
+            .parse::<u32>()
+            .is_ok_and(|extended| matches!(extended & 0xff, 18..=20)),
+    }
 }
 
 /// A statement being built, with its arguments.
@@ -171,10 +189,24 @@ pub struct AuditTrail {
     /// Wakes the writer early when a batch's worth is waiting.
     batch_waiting: Notify,
     writer: Mutex<Writer>,
+    /// Events the database refused and kept for another try: part of the backlog.
+    retrying: AtomicUsize,
+    pub counts: AuditCounts,
+}
+
+/// What became of events, for `/metrics` and the logs.
+#[derive(Default)]
+pub struct AuditCounts {
+    pub written: AtomicU64,
+    /// Failed calls' events not queued because the backlog was full.
+    pub dropped: AtomicU64,
+    /// Events the database refused on their own (after every field was fitted to its column),
+    /// logged and set aside so the rest of their batch is written.
+    pub dead_lettered: AtomicU64,
 }
 
 struct Writer {
-    /// Events the database refused, tried again with the next flush.
+    /// Events the database refused while it was failing, tried again with the next flush.
     retry: Vec<NewEvent>,
 }
 
@@ -184,6 +216,8 @@ impl Default for AuditTrail {
             queue: std::sync::Mutex::new(Vec::new()),
             batch_waiting: Notify::new(),
             writer: Mutex::new(Writer { retry: Vec::new() }),
+            retrying: AtomicUsize::new(0),
+            counts: AuditCounts::default(),
         }
     }
 }
@@ -194,8 +228,9 @@ impl AuditTrail {
     /// Queued events that start a write before [`Self::FLUSH_EVERY`] is up: under load, a few
     /// large transactions a second instead of a backlog that grows for the whole interval.
     const WRITE_AT: usize = 2_048;
-    /// Rows kept for another try when the database is down, at most.
-    const RETRY_LIMIT: usize = 100_000;
+    /// Events waiting (queued or kept for a retry) beyond which no new operation is admitted
+    /// ([`Self::has_room`]) and failed calls' events are dropped and counted: about 50 MB.
+    pub const BACKLOG_LIMIT: usize = 100_000;
 
     fn queue(&self) -> std::sync::MutexGuard<'_, Vec<NewEvent>> {
         // A panic while pushing leaves a vector that is still whole.
@@ -204,10 +239,31 @@ impl AuditTrail {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues an event; never waits for the database.
+    /// Events waiting to be written.
+    pub fn backlog(&self) -> usize {
+        self.queue().len() + self.retrying.load(Ordering::Relaxed)
+    }
+
+    /// Whether an operation may go ahead: its event will find room. When the writer falls behind
+    /// (or the database is down) the API refuses new calls instead of acting without a record.
+    pub fn has_room(&self) -> bool {
+        self.backlog() < Self::BACKLOG_LIMIT
+    }
+
+    /// Queues an event, fitted to its columns; never waits for the database. An admitted
+    /// operation's event is always queued; a failed call's is dropped (and counted) once the
+    /// backlog is full, so a flood of bad calls cannot grow memory.
     pub fn record(&self, event: NewEvent) {
+        let failed = event.error.is_some();
+        let event = event.fitted();
+        let retrying = self.retrying.load(Ordering::Relaxed);
         let queued = {
             let mut queue = self.queue();
+            if failed && queue.len() + retrying >= Self::BACKLOG_LIMIT {
+                drop(queue);
+                self.counts.dropped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
             queue.push(event);
             queue.len()
         };
@@ -217,7 +273,8 @@ impl AuditTrail {
     }
 
     /// Writes everything queued so far; returns how many events were written. When it returns,
-    /// every event recorded before the call is in the database (or kept for a retry).
+    /// every event recorded before the call is in the database (or kept for a retry, or set
+    /// aside as refused).
     pub async fn flush(&self, db: &DatabaseConnection) -> usize {
         let mut writer = self.writer.lock().await;
         let queued = {
@@ -235,22 +292,54 @@ impl AuditTrail {
         if events.is_empty() {
             return 0;
         }
-        match insert(db, &events).await {
-            Ok(()) => events.len(),
-            Err(error) => {
-                let count = events.len();
-                tracing::warn!("writing {count} audit events failed, will retry: {error}");
-                let over = count.saturating_sub(Self::RETRY_LIMIT);
-                if over > 0 {
-                    tracing::error!(
-                        "dropping the {over} oldest audit events: the database keeps refusing them"
-                    );
-                    events.drain(..over);
-                }
-                writer.retry = events;
-                0
+        let written = self.write_splitting(db, events, &mut writer.retry).await;
+        self.retrying.store(writer.retry.len(), Ordering::Relaxed);
+        self.counts
+            .written
+            .fetch_add(written as u64, Ordering::Relaxed);
+        written
+    }
+
+    /// Writes `events`; a batch the database refuses for what it holds is halved until the event
+    /// it refuses is found, which is set aside, so one bad event never keeps the others out.
+    /// When the database fails for any other reason (down, a missing table, a full disk), what
+    /// is left is kept in `retry`: no event is given up because the database was unwell.
+    async fn write_splitting(
+        &self,
+        db: &DatabaseConnection,
+        events: Vec<NewEvent>,
+        retry: &mut Vec<NewEvent>,
+    ) -> usize {
+        let mut written = 0;
+        let mut pending = vec![events];
+        while let Some(mut batch) = pending.pop() {
+            let Err(error) = insert(db, &batch).await else {
+                written += batch.len();
+                continue;
+            };
+            if !refused_for_its_content(db.get_database_backend(), &error) {
+                let kept = batch.len() + pending.iter().map(Vec::len).sum::<usize>();
+                tracing::warn!("writing {kept} audit events failed, will retry: {error}");
+                retry.append(&mut batch);
+                retry.extend(pending.into_iter().flatten());
+                break;
             }
+            if batch.len() == 1 {
+                let event = &batch[0];
+                self.counts.dead_lettered.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(
+                    "the database refused an audit event ({} {}, request {}); the rest are written: {error}",
+                    event.event_type.as_str(),
+                    event.name,
+                    event.request_id,
+                );
+                continue;
+            }
+            let second = batch.split_off(batch.len() / 2);
+            pending.push(second);
+            pending.push(batch);
         }
+        written
     }
 
     /// Resolves when a batch's worth of events is waiting (the writer then starts at once).
