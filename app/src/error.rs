@@ -29,6 +29,9 @@ pub enum ConsoleError {
     NotFound(String),
     #[error("{0}")]
     LimitExceeded(String),
+    /// A request over the console's size limit, which its own pages never send.
+    #[error("{0}")]
+    TooLarge(String),
     /// Wrong, expired or used-up verification code; `resend` says a new code is needed.
     #[error("{message}")]
     Verification { message: String, resend: bool },
@@ -83,7 +86,8 @@ impl ConsoleError {
             Self::Invalid { .. }
             | Self::InvalidFields(_)
             | Self::InvalidEntries(_)
-            | Self::Unreadable(_) => "InvalidParameter",
+            | Self::Unreadable(_)
+            | Self::TooLarge(_) => "InvalidParameter",
             Self::Conflict(_) => "Conflict",
             Self::NotFound(_) => "EntityNotExist",
             Self::LimitExceeded(_) => "LimitExceeded",
@@ -108,6 +112,7 @@ impl ConsoleError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LimitExceeded(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -33,6 +33,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use crate::domain::audit::export_csv;
 use crate::domain::principal::Principal;
 use crate::domain::services::Services;
+use crate::infra::body::{describe, parameter_count, read_limited, BodyRefused};
 use crate::infra::net::source_address;
 use backend::{Console, PRINCIPAL};
 
@@ -70,7 +71,54 @@ pub fn console_router(
         ))
         .layer(session_layer)
         .layer(middleware::from_fn(reject_cross_site_writes))
+        .layer(middleware::from_fn(limit_body))
         .with_state(options)
+}
+
+/// What any console request may send: its forms are a few fields each.
+pub const MAX_BODY_BYTES: usize = 64 << 10;
+/// Query and form parameters a console request may carry (a network policy's 50 entries fit).
+pub const MAX_PARAMETERS: usize = 256;
+
+/// Every route's body is read here, under its limit, before Leptos or a handler parses it (a
+/// server function, even a read-only one, would otherwise collect whatever it is sent).
+async fn limit_body(request: Request, next: Next) -> Response {
+    let server_function = request.uri().path().starts_with("/api/");
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok()?.parse().ok());
+    let (parts, body) = request.into_parts();
+    let refusal = |status: StatusCode, error: ConsoleError| {
+        if server_function {
+            (status, axum::Json(error)).into_response()
+        } else {
+            (status, error.to_string()).into_response()
+        }
+    };
+    let body = match read_limited(body, declared, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(BodyRefused::TooLarge) => {
+            return refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ConsoleError::TooLarge(format!(
+                    "This request is too large for the console: at most {}.",
+                    describe(MAX_BODY_BYTES)
+                )),
+            )
+        }
+        Err(BodyRefused::BrokenOff) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let parameters =
+        parameter_count(parts.uri.query().unwrap_or_default().as_bytes()) + parameter_count(&body);
+    if parameters > MAX_PARAMETERS {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            ConsoleError::Unreadable(format!("{parameters} parameters, at most {MAX_PARAMETERS}")),
+        );
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(body)))
+        .await
 }
 
 /// The most of an error answer read to find its status: a console error is a short JSON object.
