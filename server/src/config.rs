@@ -9,9 +9,10 @@ use ipnet::IpNet;
 use crate::domain::services::Settings;
 use crate::infra::crypto::{CryptoError, MasterKey, MasterKeySource};
 
-/// Nonces the signed API remembers at most at once by default: each is kept for twice the
-/// timestamp window (30 minutes), so this allows about 550 calls a second, sustained.
-pub const NONCE_CAPACITY: usize = 1_000_000;
+/// Memory for the signed API's used nonces by default, in MiB: about 12.7 million entries,
+/// each kept until its request's timestamp is 15 minutes old, so about 14,000 calls a second
+/// sustained before the busiest keys are throttled.
+pub const NONCE_MEMORY_MIB: u16 = (crate::gateway::nonces::DEFAULT_MEMORY_BYTES >> 20) as u16;
 #[derive(Debug, Parser)]
 #[command(
     name = "server",
@@ -177,16 +178,17 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<IpNet>,
-    /// How many signature nonces the API remembers at once: each for 30 minutes, under 100 bytes
-    /// of memory each. Beyond that, calls get `Throttling.User` until older ones age out, so the
-    /// default allows about 550 calls a second, sustained.
+    /// Memory for the signature nonces the API remembers, in MiB (about 21 bytes each, kept
+    /// until the request's timestamp is 15 minutes old). When it runs short, the keys and
+    /// accounts sending the most get `Throttling.User`; quiet ones are still answered.
     #[arg(
         long,
-        env = "ACCESSKEY_NONCE_CAPACITY",
-        default_value_t = NONCE_CAPACITY,
+        env = "ACCESSKEY_NONCE_MEMORY_MIB",
+        default_value_t = NONCE_MEMORY_MIB,
+        value_parser = clap::value_parser!(u16).range(1..),
         global = true
     )]
-    pub nonce_capacity: usize,
+    pub nonce_memory_mib: u16,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -232,7 +234,7 @@ impl Config {
     pub fn summary(&self, master_key: &MasterKeySource) -> String {
         format!(
             "listen {} | API listen {} | site root {} | data dir {} | database {} | master key {} | secure cookies {} | \
-             max account AccessKeys {} | verification code TTL {}s | trusted proxies {} | nonce capacity {} | \
+             max account AccessKeys {} | verification code TTL {}s | trusted proxies {} | nonce memory {} MiB | \
              log {}",
             self.listen,
             self.api_listen,
@@ -252,7 +254,7 @@ impl Config {
                     .collect::<Vec<_>>()
                     .join(",")
             },
-            self.nonce_capacity,
+            self.nonce_memory_mib,
             self.log,
         )
     }
@@ -265,23 +267,24 @@ mod tests {
     #[test]
     fn the_api_settings_come_from_flags_and_show_in_the_summary() {
         let cli = Cli::try_parse_from(["server"]).unwrap();
-        assert_eq!(cli.config.nonce_capacity, NONCE_CAPACITY);
+        assert_eq!(cli.config.nonce_memory_mib, 256);
         assert!(cli.config.trusted_proxies.is_empty());
         let cli = Cli::try_parse_from([
             "server",
-            "--nonce-capacity",
-            "5000000",
+            "--nonce-memory-mib",
+            "1024",
             "--trusted-proxies",
             "10.0.0.0/8,192.0.2.1",
         ])
         .unwrap();
-        assert_eq!(cli.config.nonce_capacity, 5_000_000);
+        assert_eq!(cli.config.nonce_memory_mib, 1024);
         let summary = cli.config.summary(&MasterKeySource::Environment);
         assert!(
             summary.contains("trusted proxies 10.0.0.0/8,192.0.2.1/32")
-                && summary.contains("nonce capacity 5000000"),
+                && summary.contains("nonce memory 1024 MiB"),
             "{summary}"
         );
-        assert!(Cli::try_parse_from(["server", "--nonce-capacity", "many"]).is_err());
+        assert!(Cli::try_parse_from(["server", "--nonce-memory-mib", "many"]).is_err());
+        assert!(Cli::try_parse_from(["server", "--nonce-memory-mib", "0"]).is_err());
     }
 }

@@ -154,7 +154,7 @@ async fn forget_expired_nonces(gateway: Arc<Gateway>) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     loop {
         every.tick().await;
-        gateway.nonces.forget_expired();
+        gateway.nonces.forget_expired(gateway.svc.clock.now());
         if let Err(e) = nonces::forget_expired_shared(&gateway.svc).await {
             tracing::warn!("removing expired nonces failed: {e}");
         }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use leptos::prelude::get_configuration;
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, UserCommand};
 use server::console::{console_router, ConsoleSessionStore};
 use server::domain::access_keys::{self, KeyOwner};
@@ -12,7 +13,8 @@ use server::domain::identity::{self, NewAccount};
 use server::domain::permissions::{self, SystemPolicy};
 use server::domain::ram_users::{self, NewRamUser};
 use server::domain::services::Services;
-use server::gateway::{api_router, Gateway};
+use server::gateway::nonces::{NonceStore, Restored};
+use server::gateway::{api_router, Gateway, NONCE_WINDOW_SECS};
 use server::infra::crypto::SecretBox;
 use server::jobs::Jobs;
 use zeroize::Zeroizing;
@@ -85,11 +87,35 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let needs_setup = identity::setup_needed(&svc).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let api_listener = tokio::net::TcpListener::bind(config.api_listen).await?;
+    let nonce_memory = usize::from(config.nonce_memory_mib) << 20;
+    // PostgreSQL remembers used nonces itself, and before setup no key exists whose calls could
+    // be replayed; otherwise the store outlives the process through a clean stop's save.
+    let remembered = svc.db.get_database_backend() != DatabaseBackend::Postgres && !needs_setup;
+    let nonces_file = config.data_dir.join("nonces.saved");
+    let nonces = if remembered {
+        let (nonces, restored) = NonceStore::restore(
+            NONCE_WINDOW_SECS,
+            nonce_memory,
+            &nonces_file,
+            svc.clock.now(),
+        );
+        match restored {
+            Restored::Saved(count) => {
+                tracing::info!("{count} used nonces restored from the last clean stop")
+            }
+            Restored::NotBefore(start) => tracing::info!(
+                "no used nonces saved by a clean stop: calls signed before {start} are refused as possible replays"
+            ),
+        }
+        nonces
+    } else {
+        NonceStore::new(NONCE_WINDOW_SECS, nonce_memory)
+    };
     let gateway = Arc::new(
         Gateway::new(svc.clone())
             .with_host_id(api_listener.local_addr()?.to_string())
             .with_trusted_proxies(config.trusted_proxies.clone())
-            .with_nonce_capacity(config.nonce_capacity),
+            .with_nonces(nonces),
     );
     let jobs = Jobs::start(svc.clone(), Some(gateway.clone()), Some(sessions.clone()));
     let app = console_router(
@@ -121,6 +147,13 @@ async fn serve(config: Config) -> Result<(), Failure> {
     .with_graceful_shutdown(shutdown_signal());
     tokio::try_join!(console.into_future(), api.into_future())?;
     jobs.stop().await;
+    // After the last call: the next start refuses replays of what this process accepted.
+    if svc.db.get_database_backend() != DatabaseBackend::Postgres {
+        match gateway.nonces.save(&nonces_file, svc.clock.now()) {
+            Ok(count) => tracing::info!("stopped; {count} used nonces saved"),
+            Err(error) => tracing::warn!("saving the used nonces failed: {error}"),
+        }
+    }
     Ok(())
 }
 

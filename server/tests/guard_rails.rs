@@ -749,3 +749,190 @@ async fn an_exported_cell_that_starts_like_a_formula_is_text_to_a_spreadsheet() 
     })
     .await;
 }
+
+/// What a caller puts in a call cannot keep its event out of the trail: a NUL and overlong
+/// fields are fitted to their columns, and an event the database refuses for its content (a
+/// trigger or constraint, standing in for any such refusal) is set aside alone while the rest of
+/// its batch is written.
+#[tokio::test]
+async fn a_malformed_or_refused_event_never_keeps_the_rest_of_its_batch_out() {
+    on_every_database(|h| async move {
+        use sea_orm::ConnectionTrait;
+        use server::domain::audit::{Access, NewEvent};
+        use server::infra::clock::Clock;
+        use std::sync::atomic::Ordering;
+
+        let account_id = h.account("acme").await;
+        let event = |name: &str, request_id: &str| {
+            NewEvent::api_call(
+                account_id,
+                h.clock.now(),
+                name,
+                Access::Read,
+                "ram",
+                request_id.to_owned(),
+            )
+        };
+        let hostile = format!("List\0Users{}", "x".repeat(200));
+        h.svc.audit.record(event(&hostile, "REQ-NUL"));
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 1, "{}", h.backend);
+        let names = stored_event_names(&h.svc.db).await;
+        assert_eq!(names.len(), 1);
+        assert_eq!(names[0].chars().count(), 64, "{}", h.backend);
+        assert!(
+            names[0].starts_with("List\u{FFFD}Usersxxx"),
+            "{}",
+            h.backend
+        );
+
+        let poison = match h.backend {
+            "postgres" => {
+                "ALTER TABLE audit_events ADD CONSTRAINT poison CHECK (request_id <> 'POISON')"
+            }
+            _ => {
+                "CREATE TRIGGER poison BEFORE INSERT ON audit_events \
+                  WHEN NEW.request_id = 'POISON' BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+            }
+        };
+        h.svc.db.execute_unprepared(poison).await.unwrap();
+        for i in 0..9 {
+            let request_id = if i == 5 {
+                "POISON".to_owned()
+            } else {
+                format!("REQ-{i}")
+            };
+            h.svc.audit.record(event("ListUsers", &request_id));
+        }
+        assert_eq!(h.svc.audit.flush(&h.svc.db).await, 8, "{}", h.backend);
+        assert_eq!(h.svc.audit.counts.dead_lettered.load(Ordering::Relaxed), 1);
+        assert_eq!(h.svc.audit.backlog(), 0, "nothing is kept to fail again");
+        assert_eq!(stored_event_names(&h.svc.db).await.len(), 9);
+    })
+    .await;
+}
+
+/// A call that does not prove it holds its key writes nothing its sender chose into the key's
+/// trail (no parameters, no made-up event name), and one source cannot fill that trail: past its
+/// burst its events are only counted, while another source's are still written.
+#[tokio::test]
+async fn an_unverified_call_records_nothing_it_chose_and_one_source_cannot_flood_the_trail() {
+    on_every_database(|h| async move {
+        use server::domain::audit::UNVERIFIED_EVENTS_BURST;
+        use std::sync::atomic::Ordering;
+
+        let account_id = h.account("acme").await;
+        let key = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+            .await
+            .unwrap();
+        let id = key.key.access_key_id.as_str();
+        let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        let flood = UNVERIFIED_EVENTS_BURST as usize + 10;
+        for i in 0..flood {
+            let action = if i == 0 {
+                "Forged\u{1}Action"
+            } else {
+                "CreateUser"
+            };
+            let (status, body) = call(
+                &h,
+                &gateway,
+                (id, "not-the-secret"),
+                action,
+                &[("UserName", "chosen-by-the-caller")],
+                "127.0.0.7",
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(body["Code"], "SignatureDoesNotMatch");
+        }
+        let (_, body) = call(&h, &gateway, (id, "wrong"), "ListUsers", &[], "127.0.0.8").await;
+        assert_eq!(body["Code"], "SignatureDoesNotMatch");
+        h.svc.audit.flush(&h.svc.db).await;
+
+        let rows = audit_event::Entity::find().all(&h.svc.db).await.unwrap();
+        let from = |ip: &str| {
+            rows.iter()
+                .filter(|r| r.source_ip.as_deref() == Some(ip))
+                .count()
+        };
+        assert_eq!(
+            from("127.0.0.7"),
+            UNVERIFIED_EVENTS_BURST as usize,
+            "{}",
+            h.backend
+        );
+        assert_eq!(from("127.0.0.8"), 1, "another source is still heard");
+        assert_eq!(
+            gateway
+                .metrics
+                .unverified_events_suppressed
+                .load(Ordering::Relaxed),
+            10
+        );
+        for row in &rows {
+            assert_eq!(row.request_parameters, "{}", "{row:?}");
+            assert_eq!(row.error_code.as_deref(), Some("SignatureDoesNotMatch"));
+            assert_eq!(row.access_key_id.as_deref(), Some(id));
+        }
+        let mut names: Vec<&str> = rows.iter().map(|r| r.event_name.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(
+            names,
+            ["CreateUser", "ListUsers", "Unknown"],
+            "{}",
+            h.backend
+        );
+    })
+    .await;
+}
+
+/// When the audit trail cannot keep up (its backlog is full), the API refuses new calls with a
+/// retryable 503 instead of acting without a record; once the writer catches up, calls go through.
+#[tokio::test]
+async fn a_full_audit_backlog_refuses_calls_until_the_writer_catches_up() {
+    use server::domain::audit::{Access, AuditTrail, NewEvent};
+    use server::infra::clock::Clock;
+
+    let h = Harness::new("sqlite", "sqlite::memory:").await;
+    let account_id = h.account("acme").await;
+    let key = access_keys::create(&h.svc, KeyOwner::Account { account_id })
+        .await
+        .unwrap();
+    let pair = (key.key.access_key_id.as_str(), key.secret.to_string());
+    let gateway = Arc::new(Gateway::new(h.svc.clone()));
+    let queued = NewEvent::api_call(
+        account_id,
+        h.clock.now(),
+        "ListUsers",
+        Access::Read,
+        "ram",
+        "R".into(),
+    );
+    for _ in 0..AuditTrail::BACKLOG_LIMIT {
+        h.svc.audit.record(queued.clone());
+    }
+    let (status, body) = call(
+        &h,
+        &gateway,
+        (pair.0, &pair.1),
+        "ListUsers",
+        &[],
+        "127.0.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["Code"], "ServiceUnavailable");
+
+    h.svc.audit.flush(&h.svc.db).await;
+    let (status, body) = call(
+        &h,
+        &gateway,
+        (pair.0, &pair.1),
+        "ListUsers",
+        &[],
+        "127.0.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -108,7 +108,7 @@ pub async fn authenticate(
             )
         }
     };
-    check_timestamp(timestamp, now)?;
+    let signed_at = check_timestamp(timestamp, now)?;
 
     let key = crate::domain::signing_keys::signing_key(&gateway.svc, access_key_id)
         .await
@@ -142,10 +142,14 @@ pub async fn authenticate(
     }
     // Only a correctly signed, otherwise acceptable request spends its nonce, so nobody can
     // burn another's nonces.
-    match gateway.nonces.check(&key.access_key_id, nonce) {
+    match gateway
+        .nonces
+        .check(&key.access_key_id, key.account_id, nonce, signed_at, now)
+    {
         Nonce::Fresh => {}
         Nonce::Used => return Err(ApiError::nonce_used()),
-        Nonce::Full => return Err(ApiError::throttled()),
+        Nonce::Throttled => return Err(ApiError::throttled()),
+        Nonce::BeforeRestart => return Err(ApiError::signed_before_restart()),
     }
     let window = chrono::Duration::minutes(2 * TIMESTAMP_WINDOW_MINUTES);
     if !nonces::claim_shared(&gateway.svc, &key.access_key_id, nonce, window).await? {
@@ -163,8 +167,8 @@ pub async fn authenticate(
     Ok(Caller { key, principal })
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of `now`.
-fn check_timestamp(timestamp: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+/// `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of `now`; the time it names.
+fn check_timestamp(timestamp: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     // Exactly that shape is RFC 3339, whose parser is far cheaper than a format string's.
     let shaped = timestamp.len() == 20 && timestamp.as_bytes()[10] == b'T';
     let at = DateTime::parse_from_rfc3339(timestamp)
@@ -175,7 +179,7 @@ fn check_timestamp(timestamp: &str, now: DateTime<Utc>) -> Result<(), ApiError> 
     if (now - at).num_seconds().abs() > TIMESTAMP_WINDOW_MINUTES * 60 {
         return Err(ApiError::timestamp_expired());
     }
-    Ok(())
+    Ok(at)
 }
 
 #[cfg(test)]

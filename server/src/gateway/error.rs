@@ -123,6 +123,26 @@ impl ApiError {
         )
     }
 
+    /// The audit trail is too far behind to take another record (README, "Limits"). Alibaba's
+    /// code for a temporary failure of the service; the SDKs retry it.
+    pub fn audit_backlog() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is busy writing its audit trail and takes no new calls for now. Try again in a few seconds.",
+        )
+    }
+
+    /// Signed before the server last started after a stop that lost its record of used nonces:
+    /// such a request could be a replay. Signing it again (with the time now) works.
+    pub fn signed_before_restart() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTimeStamp.Expired",
+            "The request was signed before the service restarted, and cannot be checked against replays. Sign it again.",
+        )
+    }
+
     pub fn api_not_found(action: &str, version: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

@@ -12,14 +12,17 @@ pub mod nonces;
 pub mod request;
 pub mod signature;
 
+use std::net::IpAddr;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
@@ -27,9 +30,14 @@ use ipnet::IpNet;
 use serde_json::{json, Value};
 
 use crate::domain::access_keys::KeyUse;
-use crate::domain::audit::{Access, EventType, NewEvent};
+use crate::domain::audit::{
+    Access, EventType, NewEvent, UnverifiedCall, UNVERIFIED_EVENTS_BURST,
+    UNVERIFIED_EVENTS_PER_MINUTE,
+};
 use crate::domain::leaks;
 use crate::domain::services::Services;
+use crate::infra::body::{self, BodyRefused};
+use crate::infra::rate::RateLimiter;
 use auth::Caller;
 use error::ApiError;
 use last_used::LastUsed;
@@ -37,13 +45,13 @@ use nonces::NonceStore;
 use request::ApiRequest;
 use request::Signed;
 
-/// Bodies larger than this are refused.
-const MAX_BODY_BYTES: usize = 1 << 20;
+/// Bodies larger than this are refused, on every route but `/leak-reports`.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// A pasted log or a scanner's finding may be longer than a call.
-const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
-/// How far past its limit an oversized body is read (and discarded) so its sender can read
-/// the refusal.
-const DRAIN_FACTOR: usize = 4;
+pub const MAX_LEAK_REPORT_BYTES: usize = 4 << 20;
+/// Query and form parameters a call may carry: the largest real call (V1, with every
+/// SetSecurityPreference field) has about 25.
+pub const MAX_PARAMETERS: usize = 128;
 
 pub struct Gateway {
     pub svc: Arc<Services>,
@@ -54,20 +62,44 @@ pub struct Gateway {
     pub host_id: String,
     /// Proxies whose `X-Forwarded-For` is believed (see [`crate::infra::net::source_address`]).
     pub trusted_proxies: Vec<IpNet>,
+    /// Events of unverified calls, per source address.
+    unverified_events: RateLimiter<Option<IpAddr>>,
+    pub metrics: GatewayCounts,
 }
 
-impl Gateway {
-    /// How long a nonce is remembered: a request's timestamp may be 15 minutes either way.
-    const NONCE_WINDOW: Duration =
-        Duration::from_secs(auth::TIMESTAMP_WINDOW_MINUTES as u64 * 60 * 2);
+/// What the gateway counts, for `/metrics`.
+#[derive(Default)]
+pub struct GatewayCounts {
+    /// Calls naming an AccessKey ID this server never issued (or has purged).
+    pub unknown_key_calls: AtomicU64,
+    /// Unverified calls' events not written: their source was over its limit.
+    pub unverified_events_suppressed: AtomicU64,
+    /// Calls refused because the audit trail's backlog was full.
+    pub audit_push_backs: AtomicU64,
+}
 
+/// Sources whose unverified calls are tracked at once (a few hundred KB).
+const UNVERIFIED_SOURCES_TRACKED: usize = 10_000;
+
+/// A request's timestamp may be this far from the clock either way; its nonce is remembered
+/// until its timestamp is that far behind.
+pub const NONCE_WINDOW_SECS: i64 = auth::TIMESTAMP_WINDOW_MINUTES * 60;
+
+impl Gateway {
     pub fn new(svc: Arc<Services>) -> Self {
         Self {
             svc,
-            nonces: NonceStore::new(Self::NONCE_WINDOW, crate::config::NONCE_CAPACITY),
+            nonces: NonceStore::new(NONCE_WINDOW_SECS, nonces::DEFAULT_MEMORY_BYTES),
             last_used: Arc::new(LastUsed::default()),
             host_id: "localhost".to_owned(),
             trusted_proxies: Vec::new(),
+            unverified_events: RateLimiter::new(
+                UNVERIFIED_EVENTS_PER_MINUTE,
+                Duration::from_secs(60),
+                UNVERIFIED_EVENTS_BURST,
+                UNVERIFIED_SOURCES_TRACKED,
+            ),
+            metrics: GatewayCounts::default(),
         }
     }
 
@@ -81,8 +113,9 @@ impl Gateway {
         self
     }
 
-    pub fn with_nonce_capacity(mut self, capacity: usize) -> Self {
-        self.nonces = NonceStore::new(Self::NONCE_WINDOW, capacity);
+    /// A nonce store of its own: another memory bound, or one restored at start.
+    pub fn with_nonces(mut self, nonces: NonceStore) -> Self {
+        self.nonces = nonces;
         self
     }
 }
@@ -95,7 +128,38 @@ pub fn api_router(gateway: Arc<Gateway>) -> Router {
         .route("/leak-reports", post(report_leaks))
         .route("/", any(call))
         .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(gateway.clone(), limit_body))
         .with_state(gateway)
+}
+
+/// Every route's body is read here, under its limit, before any handler parses it: past the
+/// limit the answer is 413 in the API's error shape and nothing more is kept.
+async fn limit_body(State(gateway): State<Arc<Gateway>>, request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == "/leak-reports" {
+        MAX_LEAK_REPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok()?.parse().ok());
+    let (parts, body) = request.into_parts();
+    match body::read_limited(body, declared, limit).await {
+        Ok(body) => next.run(Request::from_parts(parts, Body::from(body))).await,
+        Err(BodyRefused::TooLarge) => {
+            let error = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "InvalidParameter.Body",
+                format!(
+                    "The request body is too large: at most {}.",
+                    body::describe(limit)
+                ),
+            );
+            failure(&gateway, &request_id(), &error)
+        }
+        Err(BodyRefused::BrokenOff) => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 /// Every API call goes to `/`; anything else says so in the API's own error shape.
@@ -119,10 +183,20 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip());
     let (parts, body) = request.into_parts();
-    let body = match read_body(&gateway, &request_id, body, MAX_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(refused) => return refused,
-    };
+    // Read whole, under its limit, by `limit_body`.
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
+    let parameters = body::parameter_count(parts.uri.query().unwrap_or_default().as_bytes())
+        + body::parameter_count(&body);
+    if parameters > MAX_PARAMETERS {
+        let error = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            format!("The request has {parameters} parameters: at most {MAX_PARAMETERS}."),
+        );
+        return failure(&gateway, &request_id, &error);
+    }
     let source_ip = peer.map(|peer| {
         crate::infra::net::source_address(peer, &parts.headers, &gateway.trusted_proxies)
     });
@@ -134,6 +208,14 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         body.to_vec(),
     );
     request.source_ip = source_ip;
+    if !gateway.svc.audit.has_room() {
+        // Acting without a record is not an option: the client retries later.
+        gateway
+            .metrics
+            .audit_push_backs
+            .fetch_add(1, Ordering::Relaxed);
+        return failure(&gateway, &request_id, &ApiError::audit_backlog());
+    }
     let (caller, outcome) = match auth::authenticate(&gateway, &request, now).await {
         Ok(caller) => {
             let outcome = serve(&gateway, &caller, &request, now).await;
@@ -165,68 +247,15 @@ impl serde::Serialize for WithRequestId<'_> {
     }
 }
 
-/// The whole body, or the API's error when it is over `limit` bytes.
-///
-/// An oversized body is still read, and thrown away, up to [`DRAIN_FACTOR`] times the limit:
-/// a server that answers and closes while the client is still sending makes the client's
-/// kernel reset the connection, and the client sees a broken pipe instead of the refusal.
-/// Past that bound the connection is simply dropped; nothing past `limit` is kept in memory.
-async fn read_body(
-    gateway: &Gateway,
-    request_id: &str,
-    body: Body,
-    limit: usize,
-) -> Result<Bytes, Response> {
-    use http_body_util::BodyExt;
-    let mut body = body;
-    let mut kept = Vec::new();
-    let mut seen = 0usize;
-    while let Some(frame) = body.frame().await {
-        // A sender that broke off has no one left to answer; what it sent is not a request.
-        let Ok(frame) = frame else {
-            seen = usize::MAX;
-            break;
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        seen = seen.saturating_add(data.len());
-        if seen <= limit {
-            kept.extend_from_slice(&data);
-        } else if seen > limit.saturating_mul(DRAIN_FACTOR) {
-            break;
-        }
-    }
-    if seen <= limit {
-        return Ok(Bytes::from(kept));
-    }
-    let error = ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "InvalidParameter.Body",
-        format!(
-            "The request body is too large: at most {} MiB.",
-            limit >> 20
-        ),
-    );
-    Err(failure(gateway, request_id, &error))
-}
-
 /// Flags every key of this server whose ID and secret both appear in the posted text. Needs no
 /// signature: whoever holds a pair can report it, which is the point, and naming an ID without
 /// its secret flags nothing.
 async fn report_leaks(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
     let request_id = request_id();
-    let body = match read_body(
-        &gateway,
-        &request_id,
-        request.into_body(),
-        MAX_LEAK_REPORT_BYTES,
-    )
-    .await
-    {
-        Ok(body) => body,
-        Err(refused) => return refused,
-    };
+    // Read whole, under its limit, by `limit_body`.
+    let body = axum::body::to_bytes(request.into_body(), MAX_LEAK_REPORT_BYTES)
+        .await
+        .unwrap_or_default();
     let text = String::from_utf8_lossy(&body);
     match leaks::report_text(&gateway.svc, &text).await {
         Ok(flagged) => {
@@ -279,8 +308,9 @@ async fn serve(
 }
 
 /// Hands the call to the audit trail: successes, denials and failures alike, for the account of
-/// the key it was signed with. A call naming no key of this server belongs to no account. Takes
-/// the answered call whole: its parameters move into the event instead of being copied.
+/// the key it was signed with. A call naming no key of this server belongs to no account (it is
+/// only counted). Takes the answered call whole: its parameters move into the event instead of
+/// being copied.
 async fn audit_call(
     gateway: &Gateway,
     request: ApiRequest,
@@ -289,28 +319,18 @@ async fn audit_call(
     at: DateTime<Utc>,
     outcome: Result<Value, ApiError>,
 ) {
-    let key = match caller {
-        Some(caller) => Some(caller.key),
-        None => {
-            let presented = match request.signed() {
-                Some(Signed::V3(authorization)) => authorization.access_key_id,
-                Some(Signed::V1 { access_key_id, .. }) => access_key_id,
-                None => return,
-            };
-            crate::domain::signing_keys::signing_key(&gateway.svc, presented)
-                .await
-                .ok()
-                .flatten()
-        }
-    };
-    let Some(key) = key else { return };
     let (action, version) = request.action_and_version();
-    let name = action.unwrap_or("Unknown").to_owned();
     let service = if version == Some(actions::IMS_VERSION) {
         "ims"
     } else {
         "ram"
     };
+    let Some(caller) = caller else {
+        let Err(error) = outcome else { return };
+        audit_unverified_call(gateway, &request, request_id, at, service, error).await;
+        return;
+    };
+    let name = action.unwrap_or("Unknown").to_owned();
     let referenced = match &outcome {
         Ok(data) => data["AccessKey"]["AccessKeyId"].as_str().map(str::to_owned),
         Err(_) => None,
@@ -326,6 +346,7 @@ async fn audit_call(
         source_ip,
         ..
     } = request;
+    let key = caller.key;
     gateway.svc.audit.record(NewEvent {
         account_id: key.account_id,
         at,
@@ -346,6 +367,58 @@ async fn audit_call(
         access_key_id: Some(key.access_key_id.clone()),
         referenced_access_key_id: referenced,
     });
+}
+
+/// A call that did not prove it holds its key: recorded for the key's account without anything
+/// the caller chose (see [`UnverifiedCall`]), and no more often than the per-source limit allows.
+async fn audit_unverified_call(
+    gateway: &Gateway,
+    request: &ApiRequest,
+    request_id: String,
+    at: DateTime<Utc>,
+    service: &'static str,
+    error: ApiError,
+) {
+    let presented = match request.signed() {
+        Some(Signed::V3(authorization)) => authorization.access_key_id,
+        Some(Signed::V1 { access_key_id, .. }) => access_key_id,
+        None => return,
+    };
+    let Ok(Some(key)) = crate::domain::signing_keys::signing_key(&gateway.svc, presented).await
+    else {
+        gateway
+            .metrics
+            .unknown_key_calls
+            .fetch_add(1, Ordering::Relaxed);
+        return;
+    };
+    if !gateway
+        .unverified_events
+        .allow(&request.source_ip, std::time::Instant::now())
+    {
+        gateway
+            .metrics
+            .unverified_events_suppressed
+            .fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let action = request.action_and_version().0;
+    gateway.svc.audit.record(
+        UnverifiedCall {
+            account_id: key.account_id,
+            user_id: key.user_id,
+            access_key_id: &key.access_key_id,
+            at,
+            action,
+            access: action.map_or(Access::Read, actions::access_of),
+            service,
+            request_id,
+            source_ip: request.source_ip,
+            user_agent: request.header(header::USER_AGENT).unwrap_or_default(),
+            error: (error.code.into_owned(), error.message),
+        }
+        .into(),
+    );
 }
 
 /// A random UUID, upper case like Alibaba's.

@@ -55,7 +55,7 @@ pub struct Harness {
 }
 
 impl Harness {
-    async fn new(backend: &'static str, url: &str) -> Self {
+    pub async fn new(backend: &'static str, url: &str) -> Self {
         let db = server::infra::db::connect_and_migrate(url)
             .await
             .expect("connect and migrate");
