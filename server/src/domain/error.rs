@@ -24,7 +24,7 @@ pub enum DomainError {
     ResendTooSoon { wait_secs: u64 },
     #[error("The e-mail address or password is incorrect.")]
     WrongCredentials,
-    #[error("Too many failed sign-in attempts. Wait {} and try again.", count(*retry_after_secs, "second"))]
+    #[error("Too many sign-in attempts. Wait {} and try again.", count(*retry_after_secs, "second"))]
     SignInThrottled { retry_after_secs: u64 },
     /// Several fields break their rules (a form checked whole, so a person is told every
     /// mistake at once); each is an `Invalid`. The API, which names one error, names the first.
@@ -154,7 +154,7 @@ mod tests {
         let throttled = |retry_after_secs| DomainError::SignInThrottled { retry_after_secs };
         assert_eq!(
             throttled(1).to_string(),
-            "Too many failed sign-in attempts. Wait 1 second and try again."
+            "Too many sign-in attempts. Wait 1 second and try again."
         );
         assert!(throttled(30).to_string().contains("Wait 30 seconds"));
         let incorrect = |attempts_left| VerificationError::Incorrect { attempts_left };

@@ -3,7 +3,10 @@
 //! replace the phone's for creating AccessKeys and are asked for at sign-in; unbinding needs a
 //! current code. The device's key is sealed under the master key like AccessKey secrets, and a
 //! code is accepted once: a step already used is refused.
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use totp_rs::{Algorithm, Secret, TOTP};
 use zeroize::Zeroizing;
 
@@ -191,15 +194,15 @@ pub async fn confirm_binding(
 }
 
 /// Checks a code of the bound device and uses it up: the same code (or an older one) is refused
-/// next time. Wrong codes count towards the sign-in throttle.
+/// next time, even to a request sent at the same moment. Wrong codes count towards the sign-in
+/// throttle, before they are checked.
 pub async fn verify(svc: &Services, principal: Principal, code: &str) -> Result<(), DomainError> {
     let Some(bound) = device(svc, principal).await?.filter(|d| d.bound) else {
         return Err(VerificationError::MfaNotBound.into());
     };
     let throttle_key = format!("mfa:{}", bound.principal_key);
-    let now = svc.clock.now();
     svc.sign_in_throttle
-        .check(&throttle_key, now)
+        .attempt(&throttle_key, None, svc.clock.now())
         .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
     let totp = opened(svc, &bound)?;
     let step_now = current_step(svc);
@@ -208,13 +211,23 @@ pub async fn verify(svc: &Services, principal: Principal, code: &str) -> Result<
         .filter(|&step| step > after)
         .find(|&step| code_at(&totp, step) == code.trim());
     let Some(step) = matched else {
-        svc.sign_in_throttle.record_failure(&throttle_key, now);
         return Err(VerificationError::MfaIncorrect.into());
     };
-    svc.sign_in_throttle.record_success(&throttle_key);
-    let mut device = bound.into_active_model();
-    device.last_used_step = Set(Some(step));
-    device.update(&svc.db).await?;
+    // Spent only if no other request spent this step (or a later one) first.
+    let spent = mfa_device::Entity::update_many()
+        .col_expr(mfa_device::Column::LastUsedStep, Expr::value(step))
+        .filter(mfa_device::Column::PrincipalKey.eq(bound.principal_key.as_str()))
+        .filter(
+            Condition::any()
+                .add(mfa_device::Column::LastUsedStep.is_null())
+                .add(mfa_device::Column::LastUsedStep.lt(step)),
+        )
+        .exec(&svc.db)
+        .await?;
+    if spent.rows_affected == 0 {
+        return Err(VerificationError::MfaIncorrect.into());
+    }
+    svc.sign_in_throttle.succeeded(&throttle_key, None);
     Ok(())
 }
 

@@ -26,7 +26,8 @@ pub enum SignIn {
 
 /// Checks a sign-in: the owner's e-mail, or a RAM user's logon name, with the password, from
 /// `source` (the client's address, when known), and the code of the identity's virtual MFA
-/// device if it has one. Repeated failures for one name are slowed down. A RAM user signs in
+/// device if it has one. Repeated failures for one name from one source are slowed down, and
+/// so are many attempts from one source (see [`super::throttle`]). A RAM user signs in
 /// only from the networks the account's security preference lists; from anywhere else its
 /// password is not even checked, so it cannot be guessed from outside.
 pub async fn sign_in(
@@ -37,15 +38,14 @@ pub async fn sign_in(
     source: Option<IpAddr>,
 ) -> Result<SignIn, DomainError> {
     let sign_in_name = sign_in_name.trim();
-    let throttle_key = sign_in_name.to_ascii_lowercase();
     let now = svc.clock.now();
     svc.sign_in_throttle
-        .check(&throttle_key, now)
+        .attempt(sign_in_name, source, now)
         .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
     let candidate = match parse_ram_logon_name(sign_in_name) {
         Some((name, alias)) => ram_user_sign_in(svc, name, &alias, source).await?,
         None => account::Entity::find()
-            .filter(account::Column::Email.eq(throttle_key.clone()))
+            .filter(account::Column::Email.eq(sign_in_name.to_ascii_lowercase()))
             .one(&svc.db)
             .await?
             .map(|a| (Principal::Owner { account_id: a.id }, a.password_hash)),
@@ -58,7 +58,7 @@ pub async fn sign_in(
     let matches = verify_password(password.to_owned(), stored).await?;
     match candidate {
         Some((principal, _)) if matches => {
-            svc.sign_in_throttle.record_success(&throttle_key);
+            svc.sign_in_throttle.succeeded(sign_in_name, source);
             if mfa::is_bound(svc, principal).await? {
                 match mfa_code.map(str::trim).filter(|code| !code.is_empty()) {
                     None => return Ok(SignIn::NeedsMfaCode),
@@ -77,10 +77,8 @@ pub async fn sign_in(
             }
             Ok(SignIn::Complete(principal))
         }
-        _ => {
-            svc.sign_in_throttle.record_failure(&throttle_key, now);
-            Err(DomainError::WrongCredentials)
-        }
+        // Counted as a failure when it started.
+        _ => Err(DomainError::WrongCredentials),
     }
 }
 

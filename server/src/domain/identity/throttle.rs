@@ -1,14 +1,32 @@
-//! Slowing down password and code guessing, in memory.
+//! Slowing down password and code guessing, in bounded memory.
+//!
+//! Failures are counted per sign-in name *and* source address, as OWASP's lockout guidance has
+//! it: a flood of wrong passwords for the owner's name from one address slows that address, not
+//! the owner signing in from another. Each source is also limited across all names, which stops
+//! one address spraying passwords over many names. An attempt is counted when it starts, in the
+//! same step that checks the limit, so parallel guesses cannot all slip through before the first
+//! one fails.
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use ipnet::Ipv6Net;
 
-/// Slows down guessing: after [`SignInThrottle::FREE_FAILURES`] failures for one e-mail, each
-/// further attempt must wait twice as long as the last (capped), until a success or a quiet spell.
-#[derive(Default)]
+use crate::infra::rate::RateLimiter;
+
 pub struct SignInThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
+    failures: Mutex<HashMap<AttemptKey, Failures>>,
+    per_source: RateLimiter<IpAddr>,
+}
+
+/// Whose attempts are counted together: a name (normalised, at most [`NAME_CHARS`] characters)
+/// from a source (an IPv6 address by its /64, which one subscriber usually holds whole).
+#[derive(Clone, Hash, PartialEq, Eq)]
+struct AttemptKey {
+    name: Box<str>,
+    source: Option<IpAddr>,
 }
 
 #[derive(Clone, Copy)]
@@ -17,10 +35,33 @@ struct Failures {
     last: DateTime<Utc>,
 }
 
+/// Longest name kept as a key: longer than any e-mail or RAM logon name the service accepts.
+const NAME_CHARS: usize = 256;
+
+impl Default for SignInThrottle {
+    fn default() -> Self {
+        Self {
+            failures: Mutex::new(HashMap::new()),
+            per_source: RateLimiter::new(
+                Self::SOURCE_ATTEMPTS_PER_MINUTE,
+                std::time::Duration::from_secs(60),
+                Self::SOURCE_BURST,
+                Self::MAX_TRACKED,
+            ),
+        }
+    }
+}
+
 impl SignInThrottle {
+    /// Attempts for one name from one source before each further one must wait.
     pub const FREE_FAILURES: u32 = 3;
+    /// Attempts one source may make a minute, over every name, after a burst of
+    /// [`Self::SOURCE_BURST`].
+    pub const SOURCE_ATTEMPTS_PER_MINUTE: u32 = 30;
+    pub const SOURCE_BURST: u32 = 30;
     const MAX_WAIT_SECS: i64 = 300;
     const FORGET_AFTER_SECS: i64 = 900;
+    /// Names and sources tracked at once (a few MB); past it the longest-quiet one is forgotten.
     const MAX_TRACKED: usize = 100_000;
 
     fn wait_after(count: u32) -> i64 {
@@ -30,41 +71,91 @@ impl SignInThrottle {
         (1i64 << (count - Self::FREE_FAILURES).min(16)).min(Self::MAX_WAIT_SECS)
     }
 
-    /// `Err(seconds)` when the next attempt for `key` must wait.
-    pub fn check(&self, key: &str, now: DateTime<Utc>) -> Result<(), u64> {
-        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(f) = failures.get(key) else {
-            return Ok(());
-        };
-        let remaining = Self::wait_after(f.count) - (now - f.last).num_seconds();
-        if remaining > 0 {
-            Err(remaining as u64)
-        } else {
-            Ok(())
+    fn key(name: &str, source: Option<IpAddr>) -> AttemptKey {
+        let name: String = name
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(NAME_CHARS)
+            .collect();
+        let source = source.map(|ip| match ip.to_canonical() {
+            IpAddr::V6(v6) => IpAddr::V6(
+                Ipv6Net::new(v6, 64)
+                    .expect("64 is a valid prefix")
+                    .network(),
+            ),
+            v4 => v4,
+        });
+        AttemptKey {
+            name: name.into_boxed_str(),
+            source,
         }
     }
 
-    pub fn record_failure(&self, key: &str, now: DateTime<Utc>) {
+    /// Starts an attempt for `name` from `source`, counted as a failure until
+    /// [`Self::succeeded`] says otherwise; `Err(seconds)` when it must wait instead.
+    pub fn attempt(
+        &self,
+        name: &str,
+        source: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), u64> {
+        let key = Self::key(name, source);
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if failures.len() >= Self::MAX_TRACKED {
-            failures.retain(|_, f| (now - f.last).num_seconds() < Self::FORGET_AFTER_SECS);
+        if let Some(f) = failures.get_mut(&key) {
+            if (now - f.last).num_seconds() >= Self::FORGET_AFTER_SECS {
+                f.count = 0;
+            }
+            let remaining = Self::wait_after(f.count) - (now - f.last).num_seconds();
+            if remaining > 0 {
+                return Err(remaining as u64);
+            }
         }
-        let entry = failures.entry(key.to_owned()).or_insert(Failures {
+        if let Some(source) = key.source {
+            if !self.per_source.allow(&source, Instant::now()) {
+                return Err(60 / u64::from(Self::SOURCE_ATTEMPTS_PER_MINUTE).max(1));
+            }
+        }
+        if !failures.contains_key(&key) && failures.len() >= Self::MAX_TRACKED {
+            Self::make_room(&mut failures, now);
+        }
+        let entry = failures.entry(key).or_insert(Failures {
             count: 0,
             last: now,
         });
-        if (now - entry.last).num_seconds() >= Self::FORGET_AFTER_SECS {
-            entry.count = 0;
-        }
         entry.count += 1;
         entry.last = now;
+        Ok(())
     }
 
-    pub fn record_success(&self, key: &str) {
+    /// Forgets what a quiet spell has cleared; if nothing has, the longest-quiet entry.
+    fn make_room(failures: &mut HashMap<AttemptKey, Failures>, now: DateTime<Utc>) {
+        failures.retain(|_, f| (now - f.last).num_seconds() < Self::FORGET_AFTER_SECS);
+        if failures.len() >= Self::MAX_TRACKED {
+            let oldest = failures
+                .iter()
+                .min_by_key(|(_, f)| f.last)
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                failures.remove(&oldest);
+            }
+        }
+    }
+
+    /// The attempt was right: its name and source start afresh.
+    pub fn succeeded(&self, name: &str, source: Option<IpAddr>) {
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+            .remove(&Self::key(name, source));
+    }
+
+    /// Names and sources tracked now.
+    pub fn tracked(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 }
 
@@ -73,45 +164,77 @@ mod tests {
     use super::*;
     use chrono::Duration;
 
+    const HERE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 5)));
+    const THERE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 6)));
+
     #[test]
-    fn throttle_lets_a_few_failures_through_then_doubles_the_wait() {
+    fn a_few_attempts_go_through_then_the_wait_doubles() {
         let throttle = SignInThrottle::default();
         let t0 = Utc::now();
-        for _ in 0..SignInThrottle::FREE_FAILURES - 1 {
-            throttle.record_failure("a@example.com", t0);
-            assert_eq!(throttle.check("a@example.com", t0), Ok(()));
+        for _ in 0..SignInThrottle::FREE_FAILURES {
+            assert_eq!(throttle.attempt("a@example.com", HERE, t0), Ok(()));
         }
-        throttle.record_failure("a@example.com", t0);
-        assert_eq!(throttle.check("a@example.com", t0), Err(1));
+        assert_eq!(throttle.attempt("A@example.com ", HERE, t0), Err(1));
+        let t1 = t0 + Duration::seconds(1);
+        assert_eq!(throttle.attempt("a@example.com", HERE, t1), Ok(()));
+        assert_eq!(throttle.attempt("a@example.com", HERE, t1), Err(2));
         assert_eq!(
-            throttle.check("a@example.com", t0 + Duration::seconds(1)),
-            Ok(())
-        );
-        throttle.record_failure("a@example.com", t0);
-        assert_eq!(throttle.check("a@example.com", t0), Err(2));
-        assert_eq!(
-            throttle.check("other@example.com", t0),
+            throttle.attempt("a@example.com", THERE, t1),
             Ok(()),
-            "other e-mails are not slowed"
+            "the same name from another address is not slowed"
         );
-        throttle.record_success("a@example.com");
-        assert_eq!(throttle.check("a@example.com", t0), Ok(()));
+        assert_eq!(
+            throttle.attempt("other@example.com", HERE, t1),
+            Ok(()),
+            "other names are not slowed"
+        );
+        throttle.succeeded("a@example.com", HERE);
+        assert_eq!(throttle.attempt("a@example.com", HERE, t1), Ok(()));
     }
 
     #[test]
-    fn throttle_forgets_after_a_quiet_spell() {
+    fn the_count_starts_again_after_a_quiet_spell() {
         let throttle = SignInThrottle::default();
         let t0 = Utc::now();
-        for _ in 0..10 {
-            throttle.record_failure("a@example.com", t0);
+        let mut t = t0;
+        for _ in 0..6 {
+            t += Duration::seconds(64);
+            let _ = throttle.attempt("a@example.com", HERE, t);
         }
-        assert!(throttle.check("a@example.com", t0).is_err());
-        let later = t0 + Duration::seconds(SignInThrottle::FORGET_AFTER_SECS);
-        throttle.record_failure("a@example.com", later);
-        assert_eq!(
-            throttle.check("a@example.com", later),
-            Ok(()),
-            "the count restarted at one"
-        );
+        assert!(throttle.attempt("a@example.com", HERE, t).is_err());
+        let later = t + Duration::seconds(SignInThrottle::FORGET_AFTER_SECS);
+        for _ in 0..SignInThrottle::FREE_FAILURES {
+            assert_eq!(throttle.attempt("a@example.com", HERE, later), Ok(()));
+        }
+    }
+
+    #[test]
+    fn one_source_cannot_spray_many_names_and_memory_stays_bounded() {
+        let throttle = SignInThrottle::default();
+        let now = Utc::now();
+        let allowed = (0..100)
+            .filter(|i| {
+                throttle
+                    .attempt(&format!("user{i}@example.com"), HERE, now)
+                    .is_ok()
+            })
+            .count();
+        assert_eq!(allowed, SignInThrottle::SOURCE_BURST as usize);
+        let long = "x".repeat(100_000);
+        assert_eq!(throttle.attempt(&long, None, now), Ok(()));
+        let keys = throttle.failures.lock().unwrap();
+        assert!(keys.keys().all(|k| k.name.chars().count() <= NAME_CHARS));
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_is_one_source() {
+        let throttle = SignInThrottle::default();
+        let now = Utc::now();
+        for i in 0..SignInThrottle::FREE_FAILURES {
+            let ip: IpAddr = format!("2001:db8::{i}").parse().unwrap();
+            assert_eq!(throttle.attempt("a@example.com", Some(ip), now), Ok(()));
+        }
+        let next: IpAddr = "2001:db8::ffff:1".parse().unwrap();
+        assert!(throttle.attempt("a@example.com", Some(next), now).is_err());
     }
 }

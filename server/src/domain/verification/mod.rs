@@ -110,7 +110,9 @@ pub async fn confirm(
     consume_code(svc, principal, purpose, code).await
 }
 
-/// Checks `code` and uses it up. A wrong code costs one of the five attempts.
+/// Checks `code` and uses it up. Every check costs one of the five attempts, spent in the
+/// database before the code is compared: however many guesses arrive at once, at most five are
+/// ever compared.
 pub async fn consume_code(
     svc: &Services,
     principal: Principal,
@@ -124,33 +126,36 @@ pub async fn consume_code(
     if now >= open.expires_at {
         return Err(VerificationError::Expired.into());
     }
-    if open.attempts_left <= 0 {
+    let by_id = || {
+        verification_code::Entity::update_many()
+            .filter(verification_code::Column::Id.eq(open.id))
+            .filter(verification_code::Column::ConsumedAt.is_null())
+    };
+    let spent = by_id()
+        .col_expr(
+            verification_code::Column::AttemptsLeft,
+            Expr::col(verification_code::Column::AttemptsLeft).sub(1),
+        )
+        .filter(verification_code::Column::AttemptsLeft.gt(0))
+        .exec(&svc.db)
+        .await?;
+    if spent.rows_affected == 0 {
         return Err(VerificationError::TooManyAttempts.into());
     }
-    let by_id = || {
-        verification_code::Entity::update_many().filter(verification_code::Column::Id.eq(open.id))
-    };
     if !svc.secrets.code_matches(code.trim(), &open.code_hash) {
-        by_id()
-            .col_expr(
-                verification_code::Column::AttemptsLeft,
-                Expr::col(verification_code::Column::AttemptsLeft).sub(1),
-            )
-            .filter(verification_code::Column::AttemptsLeft.gt(0))
-            .exec(&svc.db)
-            .await?;
-        let attempts_left = open.attempts_left - 1;
-        return Err(if attempts_left > 0 {
-            VerificationError::Incorrect { attempts_left }
-        } else {
-            VerificationError::TooManyAttempts
+        let attempts_left = verification_code::Entity::find_by_id(open.id)
+            .one(&svc.db)
+            .await?
+            .map_or(0, |code| code.attempts_left);
+        return Err(match attempts_left {
+            0 => VerificationError::TooManyAttempts,
+            attempts_left => VerificationError::Incorrect { attempts_left },
         }
         .into());
     }
     // Single use, even against a concurrent request with the same code.
     let used = by_id()
         .col_expr(verification_code::Column::ConsumedAt, Expr::value(now))
-        .filter(verification_code::Column::ConsumedAt.is_null())
         .exec(&svc.db)
         .await?;
     if used.rows_affected == 0 {
