@@ -16,6 +16,7 @@ use server::domain::services::Services;
 use server::gateway::nonces::{NonceStore, Restored};
 use server::gateway::{api_router, Gateway, NONCE_WINDOW_SECS};
 use server::infra::crypto::SecretBox;
+use server::infra::files::{require_private, WhenNotPrivate};
 use server::jobs::Jobs;
 use zeroize::Zeroizing;
 
@@ -70,7 +71,24 @@ async fn services(config: &Config) -> Result<Arc<Services>, Failure> {
     std::fs::create_dir_all(&config.data_dir)?;
     let (master_key, source) = config.master_key()?;
     tracing::info!("configuration: {}", config.summary(&source));
-    let db = server::infra::db::connect_and_migrate(&config.database_url()).await?;
+    let url = config.database_url();
+    let sqlite_file = server::infra::db::sqlite_file(&url);
+    let existed = sqlite_file.as_ref().is_some_and(|file| file.exists());
+    let db = server::infra::db::connect_and_migrate(&url).await?;
+    if let Some(file) = sqlite_file {
+        // The database in the data directory, or one just created, is the server's own; an
+        // existing one named by URL is not.
+        let when_not = if config.database_url.is_none() || !existed {
+            WhenNotPrivate::Tighten
+        } else {
+            WhenNotPrivate::Refuse
+        };
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            require_private(std::path::Path::new(&path), when_not)?;
+        }
+    }
     Ok(Arc::new(Services::new(
         db,
         SecretBox::new(&master_key),
@@ -80,6 +98,7 @@ async fn services(config: &Config) -> Result<Arc<Services>, Failure> {
 
 async fn serve(config: Config) -> Result<(), Failure> {
     let svc = services(&config).await?;
+    svc.sender.announce();
     let sessions = ConsoleSessionStore::for_database(&svc.db);
     let mut options = get_configuration(None)?.leptos_options;
     options.site_root = config.site_root.to_string_lossy().as_ref().into();

@@ -32,6 +32,8 @@ pub enum CryptoError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the master key file is not private: {0}")]
+    KeyFileNotPrivate(#[from] crate::infra::files::FileError),
     #[error("no master key of version {0} is configured")]
     UnknownKeyVersion(i32),
     /// Wrong key, tampered ciphertext, or a ciphertext moved to another AccessKey.
@@ -84,7 +86,14 @@ impl MasterKey {
             source,
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_base64(&text),
+            Ok(text) => {
+                // Created 0600 below: anything looser was someone else's doing.
+                crate::infra::files::require_private(
+                    path,
+                    crate::infra::files::WhenNotPrivate::Refuse,
+                )?;
+                Self::from_base64(&text)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(io)?;
@@ -273,6 +282,9 @@ mod tests {
         );
         let again = MasterKey::load_or_create(&path).unwrap();
         assert_eq!(first.0.as_ref(), again.0.as_ref());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let exposed = MasterKey::load_or_create(&path).err().unwrap();
+        assert!(exposed.to_string().contains("chmod 600"), "{exposed}");
     }
 
     #[test]

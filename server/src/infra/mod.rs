@@ -7,6 +7,7 @@ pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod entities;
+pub mod files;
 pub mod net;
 pub mod rate;
 pub mod signing_key;
