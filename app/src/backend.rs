@@ -140,8 +140,13 @@ pub trait ConsoleBackend: Send + Sync + 'static {
 
     // The signed-in identity's virtual MFA device.
     async fn get_mfa_status(&self, session: &Session) -> Result<MfaStatus, ConsoleError>;
-    /// A new key to add to an authenticator app; binding ends with [`Self::confirm_mfa_binding`].
-    async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError>;
+    /// A new key to add to an authenticator app, once the password is confirmed again; binding
+    /// ends with [`Self::confirm_mfa_binding`].
+    async fn start_mfa_binding(
+        &self,
+        session: &Session,
+        password: String,
+    ) -> Result<MfaEnrollment, ConsoleError>;
     async fn confirm_mfa_binding(
         &self,
         session: &Session,

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { servers } from "./servers";
-import { createAccessKey, filesOf, open, openAccountAccessKeys, setUp, signIn, signOut, closeSecretDialog } from "./helpers";
+import { createAccessKey, owner, filesOf, open, openAccountAccessKeys, setUp, signIn, signOut, closeSecretDialog } from "./helpers";
 import { awayFromStepEdge, totp } from "./totp";
 
 const server = servers.guardRails;
@@ -134,12 +134,22 @@ test("network policies, Review historical API calls, leak protection and the aud
   }
 });
 
-test("a virtual MFA device binds with two codes, then replaces the phone code and guards sign-in", async ({ page }) => {
+test("a virtual MFA device binds with two codes, then replaces the phone code and guards sign-in", async ({ page, browser }) => {
+  // Another browser signed in as the owner, whose session binding the device ends.
+  const elsewhere = await (await browser.newContext()).newPage();
+  await signIn(elsewhere, server);
+  await expect(elsewhere.getByRole("heading", { name: "Overview" })).toBeVisible();
+
   await signIn(page, server);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await page.getByRole("button", { name: "Account menu" }).hover();
   await page.getByRole("menuitem", { name: "MFA Device" }).click();
   await expect(page).toHaveTitle(/MFA Device/);
+  // Binding asks for the password again: an open session alone is not enough.
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Bind Virtual MFA Device" }).click();
+  await expect(page.getByRole("alert")).toContainText("The password is incorrect");
+  await page.getByLabel("Password").fill(owner.password);
   await page.getByRole("button", { name: "Bind Virtual MFA Device" }).click();
   await expect(page.getByRole("img", { name: "QR code of the MFA key" }).locator("svg")).toBeVisible();
   const mfaKey = (await page.getByTestId("mfa-secret").textContent())!.trim();
@@ -156,6 +166,9 @@ test("a virtual MFA device binds with two codes, then replaces the phone code an
   await page.getByLabel("Second code").fill(totp(mfaKey, t - 30));
   await page.getByRole("button", { name: "Bind", exact: true }).click();
   await expect(page.getByText("A virtual MFA device is bound.")).toBeVisible();
+  await elsewhere.reload();
+  await expect(elsewhere, "the other session ended when the device was bound").toHaveURL(/\/signin/);
+  await elsewhere.context().close();
 
   // Creating a key now asks for the device's code, not the phone's.
   await openAccountAccessKeys(page);

@@ -583,9 +583,14 @@ async fn a_virtual_mfa_device_binds_with_two_consecutive_codes_and_then_replaces
         let account_id = h.account("acme").await;
         let owner = Principal::Owner { account_id };
         assert!(!mfa::is_bound(&h.svc, owner).await.unwrap());
-        let enrollment = mfa::start_binding(&h.svc, owner, "owner@acme.example.com")
-            .await
-            .unwrap();
+        let enrollment = mfa::start_binding(
+            &h.svc,
+            owner,
+            "owner@acme.example.com",
+            "correct horse battery",
+        )
+        .await
+        .unwrap();
         assert!(enrollment.otpauth_url.starts_with("otpauth://totp/"));
         assert!(enrollment.qr_svg.contains("<svg"));
         let key = enrollment.secret_base32.to_string();

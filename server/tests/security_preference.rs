@@ -199,10 +199,20 @@ async fn a_bad_value_changes_nothing() {
 async fn ram_users_bind_mfa_devices_only_while_allowed() {
     on_every_database(|h| async move {
         let acme = h.account("acme").await;
+        let user_id = h.user(acme, "dev").await;
         let dev = Principal::RamUser {
             account_id: acme,
-            user_id: h.user(acme, "dev").await,
+            user_id,
         };
+        const DEV_PASSWORD: &str = "dev's own password 1";
+        server::domain::ram_users::set_console_password(
+            &h.svc,
+            acme,
+            user_id,
+            Some(DEV_PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
         set(
             &h,
             acme,
@@ -214,7 +224,7 @@ async fn ram_users_bind_mfa_devices_only_while_allowed() {
         .await;
         assert!(!mfa::may_manage(&h.svc, dev).await.unwrap());
         // (An enrollment holds a key, so it has no `Debug`: only the error is looked at.)
-        let refused = mfa::start_binding(&h.svc, dev, "dev@acme.onaliyun.com")
+        let refused = mfa::start_binding(&h.svc, dev, "dev@acme.onaliyun.com", DEV_PASSWORD)
             .await
             .err();
         assert!(
@@ -222,9 +232,14 @@ async fn ram_users_bind_mfa_devices_only_while_allowed() {
             "{refused:?}"
         );
         assert!(
-            mfa::start_binding(&h.svc, Principal::Owner { account_id: acme }, "owner")
-                .await
-                .is_ok(),
+            mfa::start_binding(
+                &h.svc,
+                Principal::Owner { account_id: acme },
+                "owner",
+                "correct horse battery"
+            )
+            .await
+            .is_ok(),
             "the owner always manages its own device"
         );
         set(
@@ -236,9 +251,11 @@ async fn ram_users_bind_mfa_devices_only_while_allowed() {
             },
         )
         .await;
-        assert!(mfa::start_binding(&h.svc, dev, "dev@acme.onaliyun.com")
-            .await
-            .is_ok());
+        assert!(
+            mfa::start_binding(&h.svc, dev, "dev@acme.onaliyun.com", DEV_PASSWORD)
+                .await
+                .is_ok()
+        );
     })
     .await;
 }

@@ -142,7 +142,9 @@ async fn a_totp_code_sent_twenty_times_at_once_is_accepted_once() {
         let owner = Principal::Owner {
             account_id: h.account("acme").await,
         };
-        let enrollment = mfa::start_binding(&h.svc, owner, OWNER).await.unwrap();
+        let enrollment = mfa::start_binding(&h.svc, owner, OWNER, PASSWORD)
+            .await
+            .unwrap();
         let key = enrollment.secret_base32.to_string();
         let now = h.clock.now().timestamp();
         mfa::confirm_binding(

@@ -11,9 +11,11 @@ pub async fn get_mfa_status() -> Result<MfaStatus, ConsoleError> {
     answer(|backend, session| async move { backend.get_mfa_status(&session).await }).await
 }
 
+/// Binding changes how the identity signs in: its password is asked again first.
 #[server(endpoint = "start_mfa_binding")]
-pub async fn start_mfa_binding() -> Result<MfaEnrollment, ConsoleError> {
-    answer(|backend, session| async move { backend.start_mfa_binding(&session).await }).await
+pub async fn start_mfa_binding(password: String) -> Result<MfaEnrollment, ConsoleError> {
+    answer(|backend, session| async move { backend.start_mfa_binding(&session, password).await })
+        .await
 }
 
 /// Two consecutive codes from the app prove it holds the key.

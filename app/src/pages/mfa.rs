@@ -112,6 +112,21 @@ fn Bind(status: Resource<Result<MfaStatus, ConsoleError>>) -> impl IntoView {
         {move || match enrollment() {
             None => view! {
                 <ActionForm action=start>
+                    <div class="field">
+                        <label for="mfa-password">"Password"</label>
+                        <input
+                            id="mfa-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            aria-describedby="mfa-password-hint"
+                        />
+                        <p class="field-hint" id="mfa-password-hint">
+                            "A device changes how you sign in: enter your password to continue. \
+                             Your other signed-in sessions end when the device is bound."
+                        </p>
+                    </div>
                     <button type="submit" class="button primary" disabled=move || start.pending().get()>
                         "Bind Virtual MFA Device"
                     </button>

@@ -33,6 +33,9 @@ use crate::infra::entities::ram_user;
 
 /// The session key under which the signed-in principal lives.
 pub const PRINCIPAL: &str = "principal";
+/// The principal's session epoch when this session started or last changed a credential
+/// ([`identity::sessions`]): an older one than the identity's means the session has ended.
+const EPOCH: &str = "epoch";
 
 pub struct Console(pub Arc<Services>);
 
@@ -60,16 +63,50 @@ impl Console {
         if let Some(principal) = principal {
             let event = operation.event(principal, self.0.clock.now(), &result);
             self.0.audit.record(event);
+            // A change this session made to its own credentials ends the identity's other
+            // sessions, not this one.
+            if result.is_ok() && before.is_some() {
+                self.keep_epoch(session, principal).await?;
+            }
         }
         result
     }
 
+    /// The signed-in principal, if its session has not ended: signed out, or a credential of
+    /// its identity changed since it started (elsewhere, or by an administrator).
     async fn principal(&self, session: &Session) -> Result<Principal, ConsoleError> {
-        session
+        let principal = session
             .get::<Principal>(PRINCIPAL)
             .await
             .map_err(internal)?
-            .ok_or(ConsoleError::NotSignedIn)
+            .ok_or(ConsoleError::NotSignedIn)?;
+        let started_in = session.get::<i64>(EPOCH).await.map_err(internal)?;
+        let current = identity::sessions::session_epoch(&self.0, principal).await?;
+        if current.is_none() || current != started_in {
+            session.flush().await.map_err(internal)?;
+            return Err(ConsoleError::NotSignedIn);
+        }
+        Ok(principal)
+    }
+
+    /// Records the identity's current epoch in this session.
+    async fn keep_epoch(
+        &self,
+        session: &Session,
+        principal: Principal,
+    ) -> Result<(), ConsoleError> {
+        if session
+            .get::<Principal>(PRINCIPAL)
+            .await
+            .map_err(internal)?
+            != Some(principal)
+        {
+            return Ok(());
+        }
+        if let Some(epoch) = identity::sessions::session_epoch(&self.0, principal).await? {
+            session.insert(EPOCH, epoch).await.map_err(internal)?;
+        }
+        Ok(())
     }
 
     /// Whose keys a request is about, checked against what the caller may see or, with
@@ -143,7 +180,11 @@ impl Console {
                 OffsetDateTime::now_utc() + CookieDuration::hours(lasts.into()),
             )));
         }
-        session.insert(PRINCIPAL, principal).await.map_err(internal)
+        session
+            .insert(PRINCIPAL, principal)
+            .await
+            .map_err(internal)?;
+        self.keep_epoch(session, principal).await
     }
 }
 
@@ -254,7 +295,11 @@ impl ConsoleBackend for Console {
         })
     }
 
-    async fn start_mfa_binding(&self, session: &Session) -> Result<MfaEnrollment, ConsoleError> {
+    async fn start_mfa_binding(
+        &self,
+        session: &Session,
+        password: String,
+    ) -> Result<MfaEnrollment, ConsoleError> {
         let operation = Operation::write("CreateVirtualMFADevice");
         self.recorded(session, operation, async {
             let principal = self.principal(session).await?;
@@ -262,7 +307,7 @@ impl ConsoleBackend for Console {
                 Some(identity) => identity.sign_in_name,
                 None => return Err(ConsoleError::NotSignedIn),
             };
-            let enrollment = mfa::start_binding(&self.0, principal, &label).await?;
+            let enrollment = mfa::start_binding(&self.0, principal, &label, &password).await?;
             Ok(MfaEnrollment {
                 secret_base32: enrollment.secret_base32.to_string(),
                 otpauth_url: enrollment.otpauth_url.to_string(),

@@ -11,6 +11,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use zeroize::Zeroizing;
 
 use crate::domain::error::{DomainError, VerificationError};
+use crate::domain::identity::sessions::end_sessions;
 use crate::domain::principal::Principal;
 use crate::domain::security_preference;
 use crate::domain::services::Services;
@@ -34,7 +35,7 @@ pub struct Enrollment {
     pub qr_svg: String,
 }
 
-fn principal_key(principal: Principal) -> String {
+pub(crate) fn principal_key(principal: Principal) -> String {
     match principal {
         Principal::Owner { account_id } => format!("account:{account_id}"),
         Principal::RamUser { user_id, .. } => format!("user:{user_id}"),
@@ -116,14 +117,17 @@ async fn require_self_service(svc: &Services, principal: Principal) -> Result<()
     }
 }
 
-/// Starts binding: a new key (replacing an unconfirmed one). `label` names the identity in the
-/// authenticator app. Refused while a device is bound.
+/// Starts binding: a new key (replacing an unconfirmed one), once the identity's password is
+/// confirmed again. `label` names the identity in the authenticator app. Refused while a
+/// device is bound.
 pub async fn start_binding(
     svc: &Services,
     principal: Principal,
     label: &str,
+    password: &str,
 ) -> Result<Enrollment, DomainError> {
     require_self_service(svc, principal).await?;
+    crate::domain::identity::sign_in::confirm_password(svc, principal, password).await?;
     if let Some(existing) = device(svc, principal).await? {
         if existing.bound {
             return Err(DomainError::conflict(
@@ -190,6 +194,8 @@ pub async fn confirm_binding(
     device.bound = Set(true);
     device.last_used_step = Set(Some(step + 1));
     device.update(&svc.db).await?;
+    // Signing in now asks for the device: sessions that did not are over.
+    end_sessions(&svc.db, principal).await?;
     Ok(())
 }
 
@@ -238,6 +244,7 @@ pub async fn unbind(svc: &Services, principal: Principal, code: &str) -> Result<
     mfa_device::Entity::delete_by_id(principal_key(principal))
         .exec(&svc.db)
         .await?;
+    end_sessions(&svc.db, principal).await?;
     Ok(())
 }
 

@@ -416,7 +416,7 @@ pub(crate) fn user_not_found() -> DomainError {
     DomainError::not_found("EntityNotExist.User", "The user does not exist.")
 }
 
-/// Sets (or, with `None`, removes) the user's console sign-in password.
+/// Sets (or, with `None`, removes) the user's console sign-in password; ends the user's sessions.
 pub async fn set_console_password(
     svc: &Services,
     account_id: i64,
@@ -430,9 +430,15 @@ pub async fn set_console_password(
         }
         None => None,
     };
+    // A new password (or none) ends the user's sessions: whoever signed in with the old one is
+    // out.
     let updated = ram_user::Entity::update_many()
         .col_expr(ram_user::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(ram_user::Column::UpdatedAt, Expr::value(svc.clock.now()))
+        .col_expr(
+            ram_user::Column::SessionEpoch,
+            Expr::col(ram_user::Column::SessionEpoch).add(1),
+        )
         .filter(ram_user::Column::Id.eq(user_id))
         .filter(live_in(account_id))
         .exec(&svc.db)

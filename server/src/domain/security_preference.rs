@@ -201,6 +201,7 @@ pub async fn update(
         )
         .flatten();
     checks.finish()?;
+    let before = get(svc, account_id).await?;
     let mut update = account::Entity::update_many().filter(account::Column::Id.eq(account_id));
     let mut changed = false;
     if let Some(allow) = changes.allow_user_to_manage_access_keys {
@@ -235,7 +236,14 @@ pub async fn update(
             svc.grants_cache.invalidate_all();
         }
     }
-    get(svc, account_id).await
+    let after = get(svc, account_id).await?;
+    // RAM users signed in under other rules sign in again under the new ones.
+    if (&after.login_network_masks, after.login_session_hours)
+        != (&before.login_network_masks, before.login_session_hours)
+    {
+        crate::domain::identity::sessions::end_ram_user_sessions(&svc.db, account_id).await?;
+    }
+    Ok(after)
 }
 
 #[cfg(test)]

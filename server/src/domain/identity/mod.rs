@@ -1,8 +1,10 @@
 //! Accounts and signing in. Every rule about them lives here: what an account and a logon name
 //! look like ([`account`]), how a sign-in is decided ([`sign_in`]), how passwords are kept
-//! ([`password`]) and how guessing is slowed down ([`throttle`]).
+//! ([`password`]), how guessing is slowed down ([`throttle`]) and which sign-ins still count
+//! ([`sessions`]).
 pub mod account;
 pub mod password;
+pub mod sessions;
 pub mod sign_in;
 pub mod throttle;
 

@@ -125,3 +125,36 @@ async fn ram_user_sign_in(
         ))
     }))
 }
+
+/// Asks a signed-in identity for its password again before it changes how it signs in (binding
+/// an MFA device): a session left open on someone else's screen is not enough. Counted by the
+/// same throttle as sign-ins.
+pub async fn confirm_password(
+    svc: &Services,
+    principal: Principal,
+    password: &str,
+) -> Result<(), DomainError> {
+    let throttle_key = format!("password:{}", crate::domain::mfa::principal_key(principal));
+    svc.sign_in_throttle
+        .attempt(&throttle_key, None, svc.clock.now())
+        .map_err(|retry_after_secs| DomainError::SignInThrottled { retry_after_secs })?;
+    let stored = match principal {
+        Principal::Owner { account_id } => account::Entity::find_by_id(account_id)
+            .one(&svc.db)
+            .await?
+            .map(|a| a.password_hash),
+        Principal::RamUser { user_id, .. } => ram_user::Entity::find_by_id(user_id)
+            .one(&svc.db)
+            .await?
+            .and_then(|u| u.password_hash),
+    };
+    let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    if !verify_password(password.to_owned(), stored).await? {
+        return Err(DomainError::invalid(
+            "password",
+            "The password is incorrect. Enter the password you sign in with.",
+        ));
+    }
+    svc.sign_in_throttle.succeeded(&throttle_key, None);
+    Ok(())
+}

@@ -18,6 +18,8 @@ pub struct Model {
     pub login_session_hours: i32,
     /// The account-level network access policy (the API's JSON document); `None`: no policy.
     pub network_policy: Option<String>,
+    /// Moved on by a credential change; sessions started under an older epoch have ended.
+    pub session_epoch: i64,
     pub created_at: DateTimeUtc,
 }
 

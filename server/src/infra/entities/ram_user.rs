@@ -18,6 +18,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// Set while the user is in the recycle bin.
     pub recycled_at: Option<DateTimeUtc>,
+    /// Moved on by a credential change; sessions started under an older epoch have ended.
+    pub session_epoch: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
