@@ -140,6 +140,10 @@ pub struct Config {
         global = true
     )]
     pub api_listen: SocketAddr,
+    /// Address for `GET /metrics` (Prometheus); none by default. It needs no credentials: keep it
+    /// on loopback or a private network.
+    #[arg(long, env = "ACCESSKEY_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<SocketAddr>,
     /// The built site (wasm, CSS, assets).
     #[arg(
         long,

@@ -5,6 +5,7 @@
 //!   API. They translate requests into domain calls and domain results into answers.
 //! - [`infra`]: what everything stands on: storage, encryption, caches, the clock, addresses.
 //! - [`jobs`]: the background work, started and stopped in one place.
+//! - [`metrics`]: `GET /metrics` for Prometheus, on a listener of its own.
 //! - [`config`] and [`seed`]: how an installation is configured, and demo data for trying it.
 pub mod config;
 pub mod console;
@@ -12,6 +13,7 @@ pub mod domain;
 pub mod gateway;
 pub mod infra;
 pub mod jobs;
+pub mod metrics;
 pub mod seed;
 
 /// The API's hot path allocates small buffers on one thread and frees them on another; glibc's

@@ -164,7 +164,32 @@ async fn serve(config: Config) -> Result<(), Failure> {
         api_router(gateway.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal());
-    tokio::try_join!(console.into_future(), api.into_future())?;
+    let metrics_listener = match config.metrics_listen {
+        Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
+        None => None,
+    };
+    let metrics = async {
+        let Some(listener) = metrics_listener else {
+            return Ok(());
+        };
+        tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+        axum::serve(listener, server::metrics::metrics_router(gateway.clone()))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    };
+    let served = async { tokio::try_join!(console.into_future(), api.into_future(), metrics) };
+    // In-flight requests finish; a connection still open after that is not waited for.
+    let deadline = async {
+        shutdown_signal().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = served => { served?; }
+        () = deadline => tracing::warn!(
+            "requests still open {} s after the stop signal; stopping without them",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
     jobs.stop().await;
     // After the last call: the next start refuses replays of what this process accepted.
     if svc.db.get_database_backend() != DatabaseBackend::Postgres {
@@ -177,6 +202,10 @@ async fn serve(config: Config) -> Result<(), Failure> {
 }
 
 /// Ctrl-C or SIGTERM.
+/// How long requests in flight at a stop signal may take; the audit queue and last-used times
+/// are written after it, well within the 10 seconds a service manager usually allows.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(7);
+
 async fn shutdown_signal() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -64,7 +64,7 @@ pub fn console_router(
         .layer(middleware::from_fn(status_of_console_errors))
         .layer(middleware::from_fn(no_store))
         .layer(Extension(backend))
-        .layer(Extension(svc))
+        .layer(Extension(svc.clone()))
         .layer(middleware::from_fn_with_state(
             Arc::new(trusted_proxies),
             resolve_client_address,
@@ -72,7 +72,32 @@ pub fn console_router(
         .layer(session_layer)
         .layer(middleware::from_fn(reject_cross_site_writes))
         .layer(middleware::from_fn(limit_body))
+        .layer(middleware::from_fn_with_state(svc, count_requests))
         .with_state(options)
+}
+
+/// Counts every console request for `/metrics`, by server function (or page, or asset) and
+/// status; a path that names no server function is never a label of its own.
+async fn count_requests(
+    State(svc): State<Arc<Services>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let action = leptos::server_fn::axum::server_fn_paths()
+        .find(|(known, _)| *known == path)
+        .map(|(known, _)| known.trim_start_matches("/api/"))
+        .unwrap_or(if path.starts_with("/pkg/") {
+            "asset"
+        } else if path.starts_with("/api/") {
+            "Unknown"
+        } else {
+            "page"
+        });
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    svc.requests.count("console", action, status.into());
+    response
 }
 
 /// What any console request may send: its forms are a few fields each.

@@ -13,6 +13,7 @@ use crate::domain::permissions::grants::GrantsCache;
 use crate::domain::verification::sender::{CodeSender, LogSender};
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::crypto::SecretBox;
+use crate::infra::metrics::RequestCounts;
 
 /// The rules an installation can tune.
 #[derive(Clone, Debug)]
@@ -47,6 +48,8 @@ pub struct Services {
     pub grants_cache: GrantsCache,
     /// Events on their way to the audit trail.
     pub audit: AuditTrail,
+    /// Requests answered by both front doors, for `/metrics`.
+    pub requests: RequestCounts,
 }
 
 impl Services {
@@ -61,6 +64,7 @@ impl Services {
             key_cache: KeyCache::default(),
             grants_cache: GrantsCache::default(),
             audit: AuditTrail::default(),
+            requests: RequestCounts::default(),
         }
     }
 

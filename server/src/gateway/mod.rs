@@ -12,6 +12,7 @@ pub mod nonces;
 pub mod request;
 pub mod signature;
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -221,8 +222,24 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
             let outcome = serve(&gateway, &caller, &request, now).await;
             (Some(caller), outcome)
         }
-        Err(error) => (None, Err(error)),
+        Err(error) => {
+            gateway.svc.requests.count_refusal(error.code.clone());
+            (None, Err(error))
+        }
     };
+    let action = request
+        .action_and_version()
+        .0
+        .and_then(crate::domain::audit::known_event_name)
+        .unwrap_or("Unknown");
+    gateway.svc.requests.count(
+        "api",
+        action,
+        match &outcome {
+            Ok(_) => Cow::Borrowed("ok"),
+            Err(error) => error.code.clone(),
+        },
+    );
     let response = match &outcome {
         Ok(data) => json_response(StatusCode::OK, &WithRequestId(data, &request_id)),
         Err(error) => failure(&gateway, &request_id, error),

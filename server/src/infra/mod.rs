@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod db;
 pub mod entities;
 pub mod files;
+pub mod metrics;
 pub mod net;
 pub mod rate;
 pub mod signing_key;

@@ -166,11 +166,7 @@ const UNVERIFIED_USER_AGENT: usize = 128;
 
 impl From<UnverifiedCall<'_>> for NewEvent {
     fn from(call: UnverifiedCall<'_>) -> Self {
-        let name = call
-            .action
-            .and_then(|action| EVENT_NAMES.iter().find(|known| **known == action))
-            .copied()
-            .unwrap_or("Unknown");
+        let name = call.action.and_then(known_event_name).unwrap_or("Unknown");
         let mut user_agent = call.user_agent.to_owned();
         fit(&mut user_agent, UNVERIFIED_USER_AGENT);
         Self {
@@ -190,6 +186,11 @@ impl From<UnverifiedCall<'_>> for NewEvent {
             referenced_access_key_id: None,
         }
     }
+}
+
+/// `action` as the trail names it, if it is an action or console operation it knows.
+pub fn known_event_name(action: &str) -> Option<&'static str> {
+    EVENT_NAMES.iter().find(|known| **known == action).copied()
 }
 
 /// Every event name the trail records: the signed API's actions (RAM 2015-05-01 and IMS

@@ -11,8 +11,8 @@ pub mod query;
 pub mod writer;
 
 pub use event::{
-    names_matching, Access, EventType, NewEvent, UnverifiedCall, EVENT_NAMES, RETENTION_DAYS,
-    UNVERIFIED_EVENTS_BURST, UNVERIFIED_EVENTS_PER_MINUTE,
+    known_event_name, names_matching, Access, EventType, NewEvent, UnverifiedCall, EVENT_NAMES,
+    RETENTION_DAYS, UNVERIFIED_EVENTS_BURST, UNVERIFIED_EVENTS_PER_MINUTE,
 };
 pub use query::{
     export_csv, recent_sources, search, AuditRecord, EventFilter, EventPage, SourceUse,

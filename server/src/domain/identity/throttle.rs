@@ -8,6 +8,7 @@
 //! one fails.
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -19,6 +20,8 @@ use crate::infra::rate::RateLimiter;
 pub struct SignInThrottle {
     failures: Mutex<HashMap<AttemptKey, Failures>>,
     per_source: RateLimiter<IpAddr>,
+    /// Attempts told to wait, for `/metrics`.
+    pub throttled: AtomicU64,
 }
 
 /// Whose attempts are counted together: a name (normalised, at most [`NAME_CHARS`] characters)
@@ -48,6 +51,7 @@ impl Default for SignInThrottle {
                 Self::SOURCE_BURST,
                 Self::MAX_TRACKED,
             ),
+            throttled: AtomicU64::new(0),
         }
     }
 }
@@ -95,6 +99,19 @@ impl SignInThrottle {
     /// Starts an attempt for `name` from `source`, counted as a failure until
     /// [`Self::succeeded`] says otherwise; `Err(seconds)` when it must wait instead.
     pub fn attempt(
+        &self,
+        name: &str,
+        source: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), u64> {
+        let outcome = self.count_attempt(name, source, now);
+        if outcome.is_err() {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        outcome
+    }
+
+    fn count_attempt(
         &self,
         name: &str,
         source: Option<IpAddr>,
