@@ -32,7 +32,7 @@ use crate::infra::entities::access_key::Status;
 use crate::infra::entities::ram_user;
 
 /// The session key under which the signed-in principal lives.
-pub const PRINCIPAL: &str = "principal";
+const PRINCIPAL: &str = "principal";
 /// The principal's session epoch when this session started or last changed a credential
 /// ([`identity::sessions`]): an older one than the identity's means the session has ended.
 const EPOCH: &str = "epoch";
@@ -74,7 +74,7 @@ impl Console {
 
     /// The signed-in principal, if its session has not ended: signed out, or a credential of
     /// its identity changed since it started (elsewhere, or by an administrator).
-    async fn principal(&self, session: &Session) -> Result<Principal, ConsoleError> {
+    pub(super) async fn principal(&self, session: &Session) -> Result<Principal, ConsoleError> {
         let principal = session
             .get::<Principal>(PRINCIPAL)
             .await

@@ -15,7 +15,7 @@ pub use event::{
     RETENTION_DAYS, UNVERIFIED_EVENTS_BURST, UNVERIFIED_EVENTS_PER_MINUTE,
 };
 pub use query::{
-    export_csv, recent_sources, search, AuditRecord, EventFilter, EventPage, SourceUse,
-    EXPORT_LIMIT,
+    export_csv, recent_sources, search, AuditRecord, CsvExport, EventFilter, EventPage, SourceUse,
+    EXPORT_PAGE,
 };
 pub use writer::{insert, AuditTrail};

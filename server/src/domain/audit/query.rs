@@ -196,46 +196,69 @@ async fn with_user_names(
         .collect())
 }
 
-/// The most events one CSV export holds.
-pub const EXPORT_LIMIT: u64 = 100_000;
+/// Events read from the database at a time while exporting: an export of any size holds one
+/// page in memory.
+pub const EXPORT_PAGE: u64 = 1_000;
 
-/// The filtered events as CSV (newest first), with ActionTrail's field names as the header.
-pub async fn export_csv(
-    svc: &Services,
+/// ActionTrail's field names, the CSV's header.
+const EXPORT_HEADER: [&str; 15] = [
+    "eventTime",
+    "eventName",
+    "eventType",
+    "eventRW",
+    "serviceName",
+    "userType",
+    "userName",
+    "accessKeyId",
+    "referencedAccessKeyId",
+    "sourceIpAddress",
+    "userAgent",
+    "requestId",
+    "errorCode",
+    "errorMessage",
+    "requestParameters",
+];
+
+/// The filtered events as CSV (newest first), with ActionTrail's field names as the header,
+/// made page by page: [`CsvExport::next_chunk`] gives the next piece until there is none.
+pub struct CsvExport {
+    svc: std::sync::Arc<Services>,
     principal: Principal,
-    filter: &EventFilter,
-) -> Result<Vec<u8>, DomainError> {
-    let page = search(svc, principal, filter, None, EXPORT_LIMIT).await?;
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let write = |csv: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
-        csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
-            .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
-    };
-    write(
-        &mut csv,
-        &[
-            "eventTime",
-            "eventName",
-            "eventType",
-            "eventRW",
-            "serviceName",
-            "userType",
-            "userName",
-            "accessKeyId",
-            "referencedAccessKeyId",
-            "sourceIpAddress",
-            "userAgent",
-            "requestId",
-            "errorCode",
-            "errorMessage",
-            "requestParameters",
-        ],
-    )?;
-    for record in &page.events {
-        let e = &record.event;
-        write(
-            &mut csv,
-            &[
+    filter: EventFilter,
+    /// Where the next page starts; `None` once the last page has been written.
+    after: Option<Option<i64>>,
+}
+
+impl CsvExport {
+    pub fn new(svc: std::sync::Arc<Services>, principal: Principal, filter: EventFilter) -> Self {
+        Self {
+            svc,
+            principal,
+            filter,
+            after: Some(None),
+        }
+    }
+
+    /// The next piece of the file (the first has the header); `None` when it is complete. The
+    /// caller's permission is checked for every page, so an export stops when it is withdrawn.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, DomainError> {
+        let Some(after) = self.after else {
+            return Ok(None);
+        };
+        let page = search(&self.svc, self.principal, &self.filter, after, EXPORT_PAGE).await?;
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        let mut write = |row: &[&str]| {
+            csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
+                .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
+        };
+        if after.is_none() {
+            write(&EXPORT_HEADER)?;
+        }
+        for record in &page.events {
+            let e = &record.event;
+            write(&[
                 &crate::infra::clock::iso8601(&e.event_time),
                 &e.event_name,
                 &e.event_type,
@@ -251,11 +274,27 @@ pub async fn export_csv(
                 e.error_code.as_deref().unwrap_or_default(),
                 e.error_message.as_deref().unwrap_or_default(),
                 &e.request_parameters,
-            ],
-        )?;
+            ])?;
+        }
+        self.after = page.next.map(Some);
+        csv.into_inner()
+            .map(Some)
+            .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
     }
-    csv.into_inner()
-        .map_err(|e| DomainError::Internal(format!("writing CSV: {e}")))
+}
+
+/// The whole export in memory, for tests and small trails.
+pub async fn export_csv(
+    svc: std::sync::Arc<Services>,
+    principal: Principal,
+    filter: &EventFilter,
+) -> Result<Vec<u8>, DomainError> {
+    let mut export = CsvExport::new(svc, principal, filter.clone());
+    let mut csv = Vec::new();
+    while let Some(chunk) = export.next_chunk().await? {
+        csv.extend(chunk);
+    }
+    Ok(csv)
 }
 
 /// A cell a spreadsheet shows as text: one that starts like a formula (`=`, `+`, `-`, `@`, a
