@@ -4,6 +4,9 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh"
 source "$(dirname "$0")/env.sh"
+# Line tables are enough for a failing test's backtrace; full debug info makes every test binary
+# over a gigabyte (tens of gigabytes in all).
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 step() { printf '\n== %s\n' "$*"; }
 
