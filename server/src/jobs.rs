@@ -14,7 +14,7 @@ use crate::domain::audit::{self, AuditTrail};
 use crate::domain::error::DomainError;
 use crate::domain::recycle_bin;
 use crate::domain::services::Services;
-use crate::gateway::{nonces, Gateway};
+use crate::gateway::{shared_nonces, Gateway};
 use crate::infra::entities::{account, audit_event};
 
 /// The running loops, and what must be written once more when they stop.
@@ -155,7 +155,7 @@ async fn forget_expired_nonces(gateway: Arc<Gateway>) {
     loop {
         every.tick().await;
         gateway.nonces.forget_expired(gateway.svc.clock.now());
-        if let Err(e) = nonces::forget_expired_shared(&gateway.svc).await {
+        if let Err(e) = shared_nonces::forget_expired_shared(&gateway.svc).await {
             tracing::warn!("removing expired nonces failed: {e}");
         }
     }

@@ -14,7 +14,7 @@ use server::gateway::signature::{sha256_hex, verify_v1, verify_v3};
 use server::gateway::Gateway;
 use server::infra::clock::Clock;
 use server::infra::entities::access_key::{self, Status};
-use support::{on_every_database, Harness};
+use support::{on_every_concurrent_database, on_every_database, Harness};
 
 /// The raw requests of the captures file, parsed.
 fn captures() -> Vec<ApiRequest> {
@@ -193,7 +193,7 @@ async fn captured_requests_authenticate_once_and_only_while_fresh() {
 /// A V1 `ListUsers` call signed now with `key`, as an SDK would send it.
 fn list_users_signed(id: &str, secret: &str) -> ApiRequest {
     use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
-    let nonce = format!("{:?}", std::time::Instant::now());
+    let nonce = uuid::Uuid::new_v4().to_string();
     let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let params = [
         ("Action", "ListUsers"),
@@ -372,6 +372,35 @@ async fn a_parameter_sent_twice_is_refused() {
         authenticate(&gateway, &list_users_signed(&id, &secret), Utc::now())
             .await
             .expect("sent once, the same call works");
+    })
+    .await;
+}
+
+/// Two instances sharing PostgreSQL, each sent the same 200 signed requests at the same moment:
+/// every request is accepted exactly once between them, though their claims are batched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_sharing_postgresql_accept_each_nonce_once_even_at_the_same_moment() {
+    on_every_concurrent_database(|h| async move {
+        if h.backend != "postgres" {
+            return; // a SQLite database has one instance
+        }
+        let (_, id, secret) = owner_key(&h).await;
+        let one = Arc::new(Gateway::new(h.svc.clone()));
+        let two = Arc::new(Gateway::new(h.svc.clone()));
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..200 {
+            let request = list_users_signed(&id, &secret);
+            for gateway in [&one, &two] {
+                let (gateway, request) = (gateway.clone(), request.clone());
+                calls.spawn(async move { authenticate(&gateway, &request, Utc::now()).await });
+            }
+        }
+        let outcomes = calls.join_all().await;
+        let accepted = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(accepted, 200);
+        for refused in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+            assert_eq!(refused.code, "SignatureNonceUsed", "{}", refused.message);
+        }
     })
     .await;
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod last_used;
 pub mod nonces;
 pub mod request;
+pub mod shared_nonces;
 pub mod signature;
 
 use std::borrow::Cow;
@@ -45,6 +46,7 @@ use last_used::LastUsed;
 use nonces::NonceStore;
 use request::ApiRequest;
 use request::Signed;
+use shared_nonces::SharedNonces;
 
 /// Bodies larger than this are refused, on every route but `/leak-reports`.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -57,6 +59,8 @@ pub const MAX_PARAMETERS: usize = 128;
 pub struct Gateway {
     pub svc: Arc<Services>,
     pub nonces: NonceStore,
+    /// The same nonces in PostgreSQL, for every instance sharing it.
+    pub shared_nonces: SharedNonces,
     pub last_used: Arc<LastUsed>,
     /// `HostId` in error responses: this server's API address, where Alibaba's names its own
     /// endpoint.
@@ -89,6 +93,7 @@ pub const NONCE_WINDOW_SECS: i64 = auth::TIMESTAMP_WINDOW_MINUTES * 60;
 impl Gateway {
     pub fn new(svc: Arc<Services>) -> Self {
         Self {
+            shared_nonces: SharedNonces::for_database(&svc.db),
             svc,
             nonces: NonceStore::new(NONCE_WINDOW_SECS, nonces::DEFAULT_MEMORY_BYTES),
             last_used: Arc::new(LastUsed::default()),

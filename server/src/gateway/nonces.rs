@@ -21,13 +21,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
-
-use crate::domain::error::DomainError;
-use crate::domain::services::Services;
-use crate::infra::entities::used_nonce;
 
 /// What the store accounts for each entry: a `u64` and its control byte in a hash set, at the
 /// worst load factor (a set doubles when it grows).
@@ -368,43 +362,6 @@ impl Hasher for RandomBits {
     fn write_u64(&mut self, key: u64) {
         self.0 ^= key;
     }
-}
-
-/// Across instances sharing a PostgreSQL database: records the nonce there too; `false` if another
-/// instance (or this one, before a restart) spent it already. A SQLite database has one instance.
-pub async fn claim_shared(
-    svc: &Services,
-    access_key_id: &str,
-    nonce: &str,
-    window: chrono::Duration,
-) -> Result<bool, DomainError> {
-    if svc.db.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(true);
-    }
-    let inserted = used_nonce::Entity::insert(used_nonce::ActiveModel {
-        access_key_id: Set(access_key_id.to_owned()),
-        nonce: Set(nonce.to_owned()),
-        expires_at: Set(svc.clock.now() + window),
-    })
-    .on_conflict(
-        OnConflict::columns([used_nonce::Column::AccessKeyId, used_nonce::Column::Nonce])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&svc.db)
-    .await?;
-    Ok(inserted == 1)
-}
-
-/// Removes shared nonces whose window is over.
-pub async fn forget_expired_shared(svc: &Services) -> Result<(), DomainError> {
-    if svc.db.get_database_backend() == DatabaseBackend::Postgres {
-        used_nonce::Entity::delete_many()
-            .filter(used_nonce::Column::ExpiresAt.lt(svc.clock.now()))
-            .exec(&svc.db)
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
