@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{fresh_install, median, ms, FreshInstall};
+use common::{checks_only, fresh_install, median, ms, FreshInstall};
 use server::console::views::AUDIT_EVENTS_PER_PAGE;
 use server::domain::access_keys::{self, KeyOwner};
 use server::domain::audit::{self, EventFilter};
@@ -145,11 +145,4 @@ async fn main() {
             full.as_secs_f64() / empty.as_secs_f64()
         );
     }
-}
-
-/// `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then the benchmark
-/// runs at a small size for its own checks only: what it measures really happens. No timings are
-/// asserted anywhere.
-fn checks_only() -> bool {
-    !std::env::args().any(|arg| arg == "--bench")
 }

@@ -13,7 +13,6 @@
 //! Targets (issue 4): signed ÷ bare throughput ≥ 0.80, p99 added < 1 ms.
 mod common;
 
-use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,11 +23,10 @@ use axum::http::header;
 use axum::routing::post;
 use axum::Router;
 use chrono::Utc;
-use common::{fresh_install, FreshInstall};
+use common::load::{drive, process_cpu_time, signed_requests, thread_cpu_time, Run};
+use common::{checks_only, fresh_install, FreshInstall};
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::domain::access_keys::{self, KeyOwner};
 use server::domain::audit::{self, NewEvent};
@@ -39,7 +37,6 @@ use server::domain::ram_users::{self, NewRamUser};
 use server::domain::services::Services;
 use server::gateway::auth::authenticate;
 use server::gateway::request::ApiRequest;
-use server::gateway::signature::{sha256_hex, sign_v3, V3Request};
 use server::gateway::{api_router, Gateway};
 use tower::ServiceExt;
 
@@ -47,143 +44,6 @@ use tower::ServiceExt;
 const CONCURRENCY: usize = 16;
 /// Rounds each kind of request is measured in.
 const ROUNDS: usize = 10;
-
-struct Run {
-    requests: usize,
-    elapsed: Duration,
-    /// CPU time the whole process spent meanwhile: load generator, server, background writers.
-    cpu: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Run {
-    fn throughput(&self) -> f64 {
-        self.requests as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn cpu_per_request(&self) -> Duration {
-        self.cpu / self.requests as u32
-    }
-
-    fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-    }
-}
-
-/// Sends every request, `CONCURRENCY` at a time, and times each.
-async fn drive(addr: SocketAddr, requests: Vec<Request<Empty<Bytes>>>) -> Run {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let total = requests.len();
-    let queue = Arc::new(std::sync::Mutex::new(requests));
-    let (started, cpu_before) = (Instant::now(), process_cpu_time());
-    let mut workers = Vec::new();
-    for _ in 0..CONCURRENCY {
-        let (client, queue) = (client.clone(), queue.clone());
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let Some(request) = queue.lock().unwrap().pop() else {
-                    return latencies;
-                };
-                let sent = Instant::now();
-                let response = client.request(request).await.expect("response");
-                let status = response.status();
-                let body = response.into_body().collect().await.unwrap().to_bytes();
-                assert!(status.is_success(), "{status} {body:?} from {addr}");
-                latencies.push(sent.elapsed());
-            }
-        }));
-    }
-    let mut latencies = Vec::with_capacity(total);
-    for worker in workers {
-        latencies.extend(worker.await.unwrap());
-    }
-    Run {
-        requests: total,
-        elapsed: started.elapsed(),
-        cpu: process_cpu_time() - cpu_before,
-        latencies,
-    }
-}
-
-/// CPU time this process has used so far, every thread, user and system.
-fn process_cpu_time() -> Duration {
-    cpu_time(libc::RUSAGE_SELF)
-}
-
-/// CPU time the calling thread has used so far.
-fn thread_cpu_time() -> Duration {
-    cpu_time(libc::RUSAGE_THREAD)
-}
-
-fn cpu_time(who: libc::c_int) -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: `getrusage` fills the struct it is given when it returns 0.
-    let usage = unsafe {
-        assert_eq!(libc::getrusage(who, usage.as_mut_ptr()), 0);
-        usage.assume_init()
-    };
-    let time =
-        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
-    time(usage.ru_utime) + time(usage.ru_stime)
-}
-
-/// `count` calls of `GetAccessKeyLastUsed` on the key itself, signed with it (V3) and sent to
-/// `path`, each with its own nonce.
-fn signed_requests(
-    addr: SocketAddr,
-    (id, secret): (&str, &str),
-    count: usize,
-    path: &str,
-) -> Vec<Request<Empty<Bytes>>> {
-    let host = addr.to_string();
-    let date = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let empty = sha256_hex(b"");
-    let query = vec![("UserAccessKeyId".to_owned(), id.to_owned())];
-    (0..count)
-        .map(|i| {
-            let nonce = format!(
-                "bench-{i}-{}",
-                Utc::now().timestamp_nanos_opt().unwrap_or_default()
-            );
-            let headers: Vec<(&str, Cow<str>)> = [
-                ("host", host.as_str()),
-                ("x-acs-action", "GetAccessKeyLastUsed"),
-                ("x-acs-content-sha256", empty.as_str()),
-                ("x-acs-date", date.as_str()),
-                ("x-acs-signature-nonce", nonce.as_str()),
-                ("x-acs-version", "2015-05-01"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k, v.into()))
-            .collect();
-            let string_to_sign = V3Request {
-                method: "POST",
-                path: "/",
-                query: &query,
-                signed_headers: &headers,
-                hashed_payload: &empty,
-            }
-            .string_to_sign();
-            let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
-            let authorization = format!(
-                "ACS3-HMAC-SHA256 Credential={id},SignedHeaders={},Signature={}",
-                names.join(";"),
-                sign_v3(secret, &string_to_sign)
-            );
-            let mut request = Request::post(format!("http://{host}{path}?UserAccessKeyId={id}"));
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_ref());
-            }
-            request
-                .header("authorization", authorization)
-                .body(Empty::new())
-                .unwrap()
-        })
-        .collect()
-}
 
 fn health_requests(addr: SocketAddr, count: usize) -> Vec<Request<Empty<Bytes>>> {
     (0..count)
@@ -440,7 +300,7 @@ async fn main() {
     };
     // Warm up every path (connections, key caches), then measure.
     for kind in Kind::ALL {
-        drive(addr, requests(kind, 2_000)).await;
+        drive(addr, requests(kind, 2_000), CONCURRENCY).await;
     }
     svc.audit.flush(&svc.db).await;
     let mut runs: Vec<Vec<Run>> = Kind::ALL.iter().map(|_| Vec::new()).collect();
@@ -453,7 +313,7 @@ async fn main() {
         for k in 0..Kind::ALL.len() {
             let index = (k + round) % Kind::ALL.len();
             let kind = Kind::ALL[index];
-            let mut run = drive(addr, requests(kind, per_round)).await;
+            let mut run = drive(addr, requests(kind, per_round), CONCURRENCY).await;
             if kind.signed() {
                 // The run ends when its audit events are written too, so writing them counts
                 // against the signed calls instead of spilling into the next run.
@@ -548,11 +408,4 @@ async fn main() {
         ms(catching_up),
         ms(signed.elapsed + user_signed.elapsed)
     );
-}
-
-/// `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then the benchmark
-/// runs at a small size for its own checks only: what it measures really happens. No timings are
-/// asserted anywhere.
-fn checks_only() -> bool {
-    !std::env::args().any(|arg| arg == "--bench")
 }

@@ -9,6 +9,8 @@ use server::domain::identity::{self, NewAccount};
 use server::domain::services::{Services, Settings};
 use server::infra::crypto::{MasterKey, SecretBox};
 
+pub mod load;
+
 pub const OWNER_EMAIL: &str = "owner@bench.example.com";
 pub const OWNER_PASSWORD: &str = "bench password 1";
 
@@ -57,4 +59,11 @@ pub fn median(mut samples: Vec<Duration>) -> Duration {
 /// A duration as the tables print it.
 pub fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+/// `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then a benchmark
+/// runs at a small size for its own checks only: what it measures really happens. No timings are
+/// asserted anywhere.
+pub fn checks_only() -> bool {
+    !std::env::args().any(|arg| arg == "--bench")
 }

@@ -31,6 +31,9 @@ const MAX_WAITING: usize = 16_384;
 pub struct SharedNonces {
     /// `None` on SQLite, which one instance uses alone.
     pool: Option<PgPool>,
+    /// Claims per statement at most ([`MAX_BATCH`]; 1 is the old one `INSERT` a call, kept for
+    /// the benchmark's comparison).
+    max_batch: usize,
     /// The batch writer's queue, started with the first claim (inside the runtime).
     queue: OnceLock<mpsc::Sender<Claim>>,
 }
@@ -48,8 +51,15 @@ impl SharedNonces {
             .then(|| db.get_postgres_connection_pool().clone());
         Self {
             pool,
+            max_batch: MAX_BATCH,
             queue: OnceLock::new(),
         }
+    }
+
+    /// At most `max_batch` claims a statement (at least 1).
+    pub fn with_max_batch(mut self, max_batch: usize) -> Self {
+        self.max_batch = max_batch.max(1);
+        self
     }
 
     /// Claims the key's nonce until `expires_at`; `false` if any instance (or this one, before a
@@ -65,7 +75,7 @@ impl SharedNonces {
         };
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::channel(MAX_WAITING);
-            tokio::spawn(write_batches(pool.clone(), receiver));
+            tokio::spawn(write_batches(pool.clone(), receiver, self.max_batch));
             sender
         });
         let (answer, answered) = oneshot::channel();
@@ -84,15 +94,21 @@ impl SharedNonces {
     }
 }
 
-async fn write_batches(pool: PgPool, mut queue: mpsc::Receiver<Claim>) {
-    let in_flight = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+async fn write_batches(pool: PgPool, mut queue: mpsc::Receiver<Claim>, max_batch: usize) {
+    // One claim a statement gets as many statements in flight as the pool has connections.
+    let in_flight = if max_batch == 1 {
+        pool.options().get_max_connections() as usize
+    } else {
+        BATCHES_IN_FLIGHT
+    };
+    let in_flight = Arc::new(Semaphore::new(in_flight));
     loop {
         // A slot first, then everything that has gathered meanwhile.
         let Ok(slot) = in_flight.clone().acquire_owned().await else {
             return;
         };
-        let mut batch = Vec::with_capacity(MAX_BATCH);
-        if queue.recv_many(&mut batch, MAX_BATCH).await == 0 {
+        let mut batch = Vec::with_capacity(max_batch);
+        if queue.recv_many(&mut batch, max_batch).await == 0 {
             return;
         }
         let pool = pool.clone();
