@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use server::domain::ram_users;
 use server::domain::security_preference::{self, PreferenceChanges};
+use support::api_client::app_code;
 use support::console_client::Caller;
 use support::{on_every_database, Harness};
 
@@ -23,17 +24,6 @@ async fn still_signed_in(caller: &Caller) -> bool {
         }
         other => panic!("{other}: {body}"),
     }
-}
-
-/// The code an authenticator app shows at `unix` seconds for the base32 key.
-fn app_code(secret_base32: &str, unix: i64) -> String {
-    use totp_rs::{Algorithm, Secret, TOTP};
-    let key = Secret::Encoded(secret_base32.to_owned())
-        .to_bytes()
-        .unwrap();
-    TOTP::new(Algorithm::SHA1, 6, 0, 30, key, None, "test".into())
-        .unwrap()
-        .generate(unix as u64)
 }
 
 /// A RAM user `dev` of the account with a console password; returns its id.

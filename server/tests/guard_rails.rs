@@ -4,24 +4,19 @@
 //! and kind, page by page; "Review historical API calls" counts each source address.
 mod support;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use sea_orm::EntityTrait;
 use server::domain::access_keys::{self, KeyOwner};
 use server::domain::audit::{self, EventFilter};
 use server::domain::error::{DomainError, VerificationError};
 use server::domain::leaks;
 use server::domain::principal::Principal;
-use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
-use server::gateway::{api_router, Gateway};
+use server::gateway::Gateway;
 use server::infra::entities::audit_event;
+use support::api_client::{app_code, v1_call as call};
 use support::{on_every_database, Harness};
-use tower::ServiceExt;
 
 /// The names of every event in the audit trail's table.
 async fn stored_event_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
@@ -32,49 +27,6 @@ async fn stored_event_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
         .into_iter()
         .map(|event| event.event_name)
         .collect()
-}
-
-/// Sends a V1-signed call of `action` (with `params`) from `from`, as an SDK would; returns the
-/// HTTP status and the JSON answer.
-async fn call(
-    h: &Harness,
-    gateway: &Arc<Gateway>,
-    (id, secret): (&str, &str),
-    action: &str,
-    params: &[(&str, &str)],
-    from: &str,
-) -> (StatusCode, serde_json::Value) {
-    use server::infra::clock::Clock;
-    let nonce = uuid::Uuid::new_v4().to_string();
-    let timestamp = h.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let mut all: Vec<(&str, &str)> = vec![
-        ("Action", action),
-        ("Version", "2015-05-01"),
-        ("Format", "JSON"),
-        ("AccessKeyId", id),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", &nonce),
-        ("Timestamp", &timestamp),
-    ];
-    all.extend_from_slice(params);
-    let signature = sign_v1(secret, &string_to_sign_v1("GET", all.iter().copied()));
-    all.push(("Signature", &signature));
-    let query = all
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let peer: SocketAddr = format!("{from}:40000").parse().unwrap();
-    let request = Request::get(format!("/?{query}"))
-        .header("user-agent", "guard-rails-test")
-        .extension(ConnectInfo(peer))
-        .body(Body::empty())
-        .unwrap();
-    let response = api_router(gateway.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
 }
 
 #[tokio::test]
@@ -561,17 +513,6 @@ async fn events_older_than_ninety_days_are_purged() {
         );
     })
     .await;
-}
-
-/// The code an authenticator app shows at `unix` seconds for the base32 key.
-fn app_code(secret_base32: &str, unix: i64) -> String {
-    use totp_rs::{Algorithm, Secret, TOTP};
-    let key = Secret::Encoded(secret_base32.to_owned())
-        .to_bytes()
-        .unwrap();
-    TOTP::new(Algorithm::SHA1, 6, 0, 30, key, None, "test".into())
-        .unwrap()
-        .generate(unix as u64)
 }
 
 #[tokio::test]

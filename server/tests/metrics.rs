@@ -2,47 +2,13 @@
 //! memory are, in Prometheus' text format, with labels an attacker cannot multiply.
 mod support;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::Request;
 use server::domain::access_keys::{self, KeyOwner};
-use server::gateway::signature::{percent_encode, sign_v1, string_to_sign_v1};
-use server::gateway::{api_router, Gateway};
+use server::gateway::Gateway;
+use support::api_client::v1_call;
 use support::console_client::Caller;
 use support::Harness;
-use tower::ServiceExt;
-
-async fn signed_call(h: &Harness, gateway: &Arc<Gateway>, id: &str, secret: &str, action: &str) {
-    use server::infra::clock::Clock;
-    let nonce = uuid::Uuid::new_v4().to_string();
-    let timestamp = h.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let mut all: Vec<(&str, &str)> = vec![
-        ("Action", action),
-        ("Version", "2015-05-01"),
-        ("Format", "JSON"),
-        ("AccessKeyId", id),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", &nonce),
-        ("Timestamp", &timestamp),
-    ];
-    let signature = sign_v1(secret, &string_to_sign_v1("GET", all.iter().copied()));
-    all.push(("Signature", &signature));
-    let query = all
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let peer: SocketAddr = "127.0.0.1:40000".parse().unwrap();
-    let request = Request::get(format!("/?{query}"))
-        .extension(ConnectInfo(peer))
-        .body(Body::empty())
-        .unwrap();
-    api_router(gateway.clone()).oneshot(request).await.unwrap();
-}
 
 #[tokio::test]
 async fn metrics_count_calls_refusals_and_console_requests_with_bounded_labels() {
@@ -53,11 +19,19 @@ async fn metrics_count_calls_refusals_and_console_requests_with_bounded_labels()
         .unwrap();
     let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());
     let gateway = Arc::new(Gateway::new(h.svc.clone()));
-    signed_call(&h, &gateway, &id, &secret, "ListUsers").await;
-    signed_call(&h, &gateway, &id, &secret, "ListUsers").await;
-    signed_call(&h, &gateway, &id, "wrong", "ListUsers").await;
+    v1_call(&h, &gateway, (&id, &secret), "ListUsers", &[], "127.0.0.1").await;
+    v1_call(&h, &gateway, (&id, &secret), "ListUsers", &[], "127.0.0.1").await;
+    v1_call(&h, &gateway, (&id, "wrong"), "ListUsers", &[], "127.0.0.1").await;
     for i in 0..50 {
-        signed_call(&h, &gateway, &id, &secret, &format!("Invented{i}")).await;
+        v1_call(
+            &h,
+            &gateway,
+            (&id, &secret),
+            &format!("Invented{i}"),
+            &[],
+            "127.0.0.1",
+        )
+        .await;
     }
     let console = Caller::signed_in(
         h.svc.clone(),

@@ -12,6 +12,7 @@ use server::domain::identity::{self, SignInThrottle};
 use server::domain::principal::Principal;
 use server::domain::services::Services;
 use server::domain::verification::{self, Purpose, MAX_ATTEMPTS};
+use support::api_client::app_code;
 use support::{on_every_concurrent_database, password_sign_in};
 use tokio::task::JoinSet;
 
@@ -176,15 +177,4 @@ async fn a_totp_code_sent_twenty_times_at_once_is_accepted_once() {
         );
     })
     .await;
-}
-
-/// The code an authenticator app shows at `unix` seconds for the base32 key.
-fn app_code(secret_base32: &str, unix: i64) -> String {
-    use totp_rs::{Algorithm, Secret, TOTP};
-    let key = Secret::Encoded(secret_base32.to_owned())
-        .to_bytes()
-        .unwrap();
-    TOTP::new(Algorithm::SHA1, 6, 0, 30, key, None, "test".into())
-        .unwrap()
-        .generate(unix as u64)
 }

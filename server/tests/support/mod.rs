@@ -1,6 +1,7 @@
 //! Runs a domain test on in-memory SQLite and, when `TEST_DATABASE_URL` names a PostgreSQL
 //! server, again on a fresh database there (dropped afterwards, also when the test fails).
 #![allow(dead_code)]
+pub mod api_client;
 pub mod console_client;
 
 use std::future::Future;
