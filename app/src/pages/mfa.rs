@@ -112,7 +112,7 @@ fn Bind(status: Resource<Result<MfaStatus, ConsoleError>>) -> impl IntoView {
         {move || match enrollment() {
             None => view! {
                 <ActionForm action=start>
-                    <div class="field">
+                    <div class="field single">
                         <label for="mfa-password">"Password"</label>
                         <input
                             id="mfa-password"
