@@ -54,19 +54,12 @@ pub async fn end_sessions(db: &impl ConnectionTrait, principal: Principal) -> Re
                 .filter(account::Column::Id.eq(account_id))
                 .exec(db)
                 .await?;
+            Ok(())
         }
         Principal::RamUser { user_id, .. } => {
-            ram_user::Entity::update_many()
-                .col_expr(
-                    ram_user::Column::SessionEpoch,
-                    Expr::col(ram_user::Column::SessionEpoch).add(1),
-                )
-                .filter(ram_user::Column::Id.eq(user_id))
-                .exec(db)
-                .await?;
+            end_ram_user_sessions_where(db, ram_user::Column::Id.eq(user_id)).await
         }
     }
-    Ok(())
 }
 
 /// Ends every session of every RAM user of the account: how they may sign in has changed.
@@ -74,12 +67,20 @@ pub async fn end_ram_user_sessions(
     db: &impl ConnectionTrait,
     account_id: i64,
 ) -> Result<(), DbErr> {
+    end_ram_user_sessions_where(db, ram_user::Column::AccountId.eq(account_id)).await
+}
+
+/// Moves on the epoch of the RAM users `which` selects.
+async fn end_ram_user_sessions_where(
+    db: &impl ConnectionTrait,
+    which: impl sea_orm::sea_query::IntoCondition,
+) -> Result<(), DbErr> {
     ram_user::Entity::update_many()
         .col_expr(
             ram_user::Column::SessionEpoch,
             Expr::col(ram_user::Column::SessionEpoch).add(1),
         )
-        .filter(ram_user::Column::AccountId.eq(account_id))
+        .filter(which)
         .exec(db)
         .await?;
     Ok(())
