@@ -1,6 +1,6 @@
 """Stopping and crashing the real server: a SIGTERM loses no audit event and lets no replay in
 after the restart; a kill -9 in the middle of writes leaves a database whose every user and key
-is whole."""
+is whole, each with its audit event."""
 import signal
 import sqlite3
 import threading
@@ -87,6 +87,14 @@ def test_kill_9_during_writes_leaves_every_user_and_key_whole(start_server):
             assert mismatched == [], "a user's key count matches its keys"
             assert db.execute("SELECT count(*) FROM access_keys WHERE secret_ciphertext IS NULL "
                               "OR length(secret_ciphertext) = 0").fetchone() == (0,)
+            # A change and its record are one: every user and key made has its event, and no
+            # event names a change that was lost.
+            made = {name: db.execute(
+                "SELECT count(*) FROM audit_events WHERE event_name = ? AND error_code IS NULL",
+                (name,)).fetchone()[0] for name in ("CreateUser", "CreateAccessKey")}
+            keys_made = db.execute("SELECT count(*) FROM access_keys WHERE user_id IS NOT NULL"
+                                   ).fetchone()[0]
+            assert (made["CreateUser"], made["CreateAccessKey"]) == (users, keys_made)
             (last, keys) = db.execute(
                 "SELECT name, access_key_count FROM ram_users ORDER BY id DESC LIMIT 1").fetchone()
         # The restarted server serves what was made, up to the last user written.

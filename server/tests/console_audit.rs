@@ -56,7 +56,8 @@ async fn creating_a_key_in_the_console_records_the_operation_its_key_and_its_res
             .filter(|e| e.event_name == "CreateAccessKey")
             .collect();
         assert_eq!(creations.len(), 2, "{}: {events:#?}", h.backend);
-        let (failed, succeeded) = (creations[0], creations[1]);
+        // The success was written with its key; the failure, which changed nothing, was queued.
+        let (succeeded, failed) = (creations[0], creations[1]);
         assert_eq!(
             (
                 succeeded.event_rw.as_str(),

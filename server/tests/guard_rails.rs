@@ -59,7 +59,9 @@ async fn a_pasted_leak_flags_only_genuine_pairs_and_a_flagged_key_fails_every_ca
             "0".repeat(20),
             "y".repeat(30),
         );
-        let flagged = leaks::report_text(&h.svc, &text).await.unwrap();
+        let flagged = leaks::report_text(&h.svc, &text, |_, _| None)
+            .await
+            .unwrap();
         assert_eq!(flagged, vec![(leaked_id.clone(), account_id)]);
 
         let (status, answer) = call(
@@ -94,7 +96,13 @@ async fn a_pasted_leak_flags_only_genuine_pairs_and_a_flagged_key_fails_every_ca
             "an ID named without its secret is not flagged"
         );
         // Reporting again changes nothing; the flag goes only with the key.
-        assert_eq!(leaks::report_text(&h.svc, &text).await.unwrap().len(), 1);
+        assert_eq!(
+            leaks::report_text(&h.svc, &text, |_, _| None)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         access_keys::delete(
             &h.svc,
             owner,
@@ -103,7 +111,10 @@ async fn a_pasted_leak_flags_only_genuine_pairs_and_a_flagged_key_fails_every_ca
         )
         .await
         .unwrap();
-        assert!(leaks::report_text(&h.svc, &text).await.unwrap().is_empty());
+        assert!(leaks::report_text(&h.svc, &text, |_, _| None)
+            .await
+            .unwrap()
+            .is_empty());
     })
     .await;
 }
@@ -127,8 +138,10 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
         .unwrap();
         let (id, secret) = (key.key.access_key_id.clone(), key.secret.to_string());
         let gateway = Arc::new(Gateway::new(h.svc.clone()));
+        // A second between calls: the trail lists them newest first by time.
 
         call(&h, &gateway, (&id, &secret), "ListUsers", &[], "127.0.0.1").await;
+        h.clock.advance(chrono::Duration::seconds(1));
         call(
             &h,
             &gateway,
@@ -138,6 +151,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
             "203.0.113.7",
         )
         .await;
+        h.clock.advance(chrono::Duration::seconds(1));
         let (status, created) = call(
             &h,
             &gateway,
@@ -147,6 +161,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
             "203.0.113.7",
         )
         .await;
+        h.clock.advance(chrono::Duration::seconds(1));
         assert_eq!(status, StatusCode::OK);
         let new_secret = created["AccessKey"]["AccessKeySecret"]
             .as_str()
@@ -165,6 +180,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
             "198.51.100.1",
         )
         .await;
+        h.clock.advance(chrono::Duration::seconds(1));
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let (status, _) = call(
             &h,
@@ -175,12 +191,14 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
             "127.0.0.1",
         )
         .await;
+        h.clock.advance(chrono::Duration::seconds(1));
         assert_eq!(status, StatusCode::NOT_FOUND);
         let other = (
             other_key.key.access_key_id.as_str(),
             other_key.secret.as_str(),
         );
         call(&h, &gateway, other, "ListUsers", &[], "127.0.0.1").await;
+        h.clock.advance(chrono::Duration::seconds(1));
         h.svc.audit.flush(&h.svc.db).await;
 
         // Every call of this account's key, newest first; nothing of the other account's.

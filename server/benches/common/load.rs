@@ -103,53 +103,65 @@ fn cpu_time(who: libc::c_int) -> Duration {
 /// `path`, each with its own nonce.
 pub fn signed_requests(
     addr: SocketAddr,
-    (id, secret): (&str, &str),
+    key: (&str, &str),
     count: usize,
     path: &str,
 ) -> Vec<Request<Empty<Bytes>>> {
     let host = addr.to_string();
     let date = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let empty = sha256_hex(b"");
-    let query = vec![("UserAccessKeyId".to_owned(), id.to_owned())];
     (0..count)
         .map(|i| {
             let nonce = format!(
                 "bench-{i}-{}",
                 Utc::now().timestamp_nanos_opt().unwrap_or_default()
             );
-            let headers: Vec<(&str, Cow<str>)> = [
-                ("host", host.as_str()),
-                ("x-acs-action", "GetAccessKeyLastUsed"),
-                ("x-acs-content-sha256", empty.as_str()),
-                ("x-acs-date", date.as_str()),
-                ("x-acs-signature-nonce", nonce.as_str()),
-                ("x-acs-version", "2015-05-01"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k, v.into()))
-            .collect();
-            let string_to_sign = V3Request {
-                method: "POST",
-                path: "/",
-                query: &query,
-                signed_headers: &headers,
-                hashed_payload: &empty,
-            }
-            .string_to_sign();
-            let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
-            let authorization = format!(
-                "ACS3-HMAC-SHA256 Credential={id},SignedHeaders={},Signature={}",
-                names.join(";"),
-                sign_v3(secret, &string_to_sign)
-            );
-            let mut request = Request::post(format!("http://{host}{path}?UserAccessKeyId={id}"));
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_ref());
-            }
-            request
-                .header("authorization", authorization)
-                .body(Empty::new())
-                .unwrap()
+            signed_request(&host, key, &nonce, &date, path)
         })
         .collect()
+}
+
+/// One call of `GetAccessKeyLastUsed` on the key itself, signed with it (V3) at `date` (ISO 8601)
+/// with `nonce`: the same arguments make the same request, byte for byte (a replay).
+pub fn signed_request(
+    host: &str,
+    (id, secret): (&str, &str),
+    nonce: &str,
+    date: &str,
+    path: &str,
+) -> Request<Empty<Bytes>> {
+    let empty = sha256_hex(b"");
+    let query = vec![("UserAccessKeyId".to_owned(), id.to_owned())];
+    let headers: Vec<(&str, Cow<str>)> = [
+        ("host", host),
+        ("x-acs-action", "GetAccessKeyLastUsed"),
+        ("x-acs-content-sha256", empty.as_str()),
+        ("x-acs-date", date),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-version", "2015-05-01"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.into()))
+    .collect();
+    let string_to_sign = V3Request {
+        method: "POST",
+        path: "/",
+        query: &query,
+        signed_headers: &headers,
+        hashed_payload: &empty,
+    }
+    .string_to_sign();
+    let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
+    let authorization = format!(
+        "ACS3-HMAC-SHA256 Credential={id},SignedHeaders={},Signature={}",
+        names.join(";"),
+        sign_v3(secret, &string_to_sign)
+    );
+    let mut request = Request::post(format!("http://{host}{path}?UserAccessKeyId={id}"));
+    for (name, value) in &headers {
+        request = request.header(*name, value.as_ref());
+    }
+    request
+        .header("authorization", authorization)
+        .body(Empty::new())
+        .unwrap()
 }

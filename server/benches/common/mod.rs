@@ -67,3 +67,19 @@ pub fn ms(d: Duration) -> String {
 pub fn checks_only() -> bool {
     !std::env::args().any(|arg| arg == "--bench")
 }
+
+/// A process's resident memory in MiB (`process`: a pid, or `self`), from `/proc`.
+pub fn resident_mib(process: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}

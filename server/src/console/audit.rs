@@ -52,19 +52,11 @@ impl Operation {
         self.with("access_key_id", access_key_id)
     }
 
-    /// The event for this operation by `principal`, ended with `result`.
-    pub fn event<T: Answer>(
-        self,
-        principal: Principal,
-        at: DateTime<Utc>,
-        result: &Result<T, ConsoleError>,
-    ) -> NewEvent {
-        let (error, created) = match result {
-            Ok(answer) => (None, answer.created_access_key().map(str::to_owned)),
-            Err(error) => (Some((error.code().to_owned(), error.to_string())), None),
-        };
+    /// The event for this operation by `principal` (`None`: whoever it signs in), as it reads if
+    /// it succeeds.
+    pub fn event(self, principal: Option<Principal>, at: DateTime<Utc>) -> NewEvent {
         NewEvent {
-            account_id: principal.account_id(),
+            account_id: principal.map_or(0, |p| p.account_id()),
             at,
             name: self.name.to_owned(),
             access: self.access,
@@ -74,11 +66,30 @@ impl Operation {
             source_ip: client_address(),
             user_agent: user_agent(),
             parameters: self.parameters,
-            error,
-            user_id: principal.user_id(),
+            error: None,
+            user_id: principal.and_then(|p| p.user_id()),
             access_key_id: None,
-            referenced_access_key_id: created.or(self.access_key_id),
+            referenced_access_key_id: self.access_key_id,
         }
+    }
+
+    /// `event` by `principal` as `result` ended it: its failure, or the AccessKey it created.
+    pub fn ended<T: Answer>(
+        mut event: NewEvent,
+        principal: Principal,
+        result: &Result<T, ConsoleError>,
+    ) -> NewEvent {
+        event.account_id = principal.account_id();
+        event.user_id = principal.user_id();
+        match result {
+            Ok(answer) => {
+                if let Some(created) = answer.created_access_key() {
+                    event.referenced_access_key_id = Some(created.to_owned());
+                }
+            }
+            Err(error) => event.error = Some((error.code().to_owned(), error.to_string())),
+        }
+        event
     }
 }
 

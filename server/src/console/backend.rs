@@ -16,6 +16,7 @@ use super::views::{
 };
 use crate::domain::access_keys::{self, KeyOwner};
 use crate::domain::audit;
+use crate::domain::change::{Author, Record};
 use crate::domain::error::DomainError;
 use crate::domain::identity::{self, NewAccount, SignIn};
 use crate::domain::leaks;
@@ -46,23 +47,35 @@ impl Console {
     }
 
     /// Runs an operation that changes something and puts it in the audit trail: who (signed in
-    /// before it, or by it), what, and how it ended. Without a principal (a failed sign-in, an
-    /// expired session) there is no account to record it for.
-    async fn recorded<T: Answer>(
-        &self,
+    /// before it, or by it), what, and how it ended. `work` hands its change to the domain `by`
+    /// this caller, so that a change commits with its event; a failure, or an operation that
+    /// changed nothing in the database, is queued instead. Without a principal (a failed sign-in,
+    /// an expired session) there is no account to record it for.
+    async fn recorded<'s, T: Answer, F>(
+        &'s self,
         session: &Session,
         operation: Operation,
-        work: impl std::future::Future<Output = Result<T, ConsoleError>>,
-    ) -> Result<T, ConsoleError> {
+        work: impl FnOnce(Author<'s>) -> F,
+    ) -> Result<T, ConsoleError>
+    where
+        F: std::future::Future<Output = Result<T, ConsoleError>>,
+    {
         let before = self.signed_in(session).await;
-        let result = work.await;
+        let event = operation.event(before, self.0.clock.now());
+        let record = match before {
+            Some(_) => Record::new(event),
+            None => Record::of_whoever_it_admits(event),
+        };
+        let result = work(self.0.author(Some(record.clone()))).await;
         let principal = match before {
             Some(principal) => Some(principal),
             None => self.signed_in(session).await,
         };
         if let Some(principal) = principal {
-            let event = operation.event(principal, self.0.clock.now(), &result);
-            self.0.audit.record(event);
+            if !record.written() {
+                let event = Operation::ended(record.event().clone(), principal, &result);
+                self.0.audit.record(event);
+            }
             // A change this session made to its own credentials ends the identity's other
             // sessions, not this one.
             if result.is_ok() && before.is_some() {
@@ -154,13 +167,14 @@ impl Console {
     /// Sets (`Some`) or removes (`None`) a RAM user's console password.
     async fn console_password(
         &self,
+        by: Author<'_>,
         session: &Session,
         name: &str,
         password: Option<String>,
     ) -> Result<(), ConsoleError> {
         let (account_id, _) = self.managing_users(session).await?;
         let user = ram_users::find(&self.0, account_id, name).await?;
-        Ok(ram_users::set_console_password(&self.0, account_id, user.id, password).await?)
+        Ok(ram_users::set_console_password(by, account_id, user.id, password).await?)
     }
 
     /// A fresh session id at every sign-in, so a planted cookie never becomes signed in.
@@ -202,15 +216,14 @@ impl ConsoleBackend for Console {
         let operation = Operation::write("SetUpAccount")
             .with("alias", &form.alias)
             .with("email", &form.email);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let new = NewAccount {
                 alias: form.alias,
                 email: form.email,
                 mobile_phone: form.mobile_phone,
                 password: form.password,
             };
-            let principal =
-                identity::set_up_first_account(&self.0, new, &form.confirm_password).await?;
+            let principal = identity::set_up_first_account(by, new, &form.confirm_password).await?;
             self.start_session(session, principal).await
         })
         .await
@@ -225,9 +238,8 @@ impl ConsoleBackend for Console {
         source: Option<IpAddr>,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("ConsoleSignin").with("email", &email);
-        self.recorded(session, operation, async {
-            match identity::sign_in(&self.0, &email, &password, mfa_code.as_deref(), source).await?
-            {
+        self.recorded(session, operation, |by| async move {
+            match identity::sign_in(by, &email, &password, mfa_code.as_deref(), source).await? {
                 SignIn::Complete(principal) => self.start_session(session, principal).await,
                 // The password was right: the form now asks for the device's code too.
                 SignIn::NeedsMfaCode => Err(ConsoleError::invalid(
@@ -241,7 +253,8 @@ impl ConsoleBackend for Console {
 
     async fn sign_out(&self, session: &Session) -> Result<(), ConsoleError> {
         let operation = Operation::write("ConsoleSignout");
-        self.recorded(session, operation, async {
+        // Ends the session: nothing of the account's changes, so its event is queued.
+        self.recorded(session, operation, |_| async move {
             session.flush().await.map_err(internal)
         })
         .await
@@ -301,13 +314,13 @@ impl ConsoleBackend for Console {
         password: String,
     ) -> Result<MfaEnrollment, ConsoleError> {
         let operation = Operation::write("CreateVirtualMFADevice");
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
             let label = match self.current_identity(session).await? {
                 Some(identity) => identity.sign_in_name,
                 None => return Err(ConsoleError::NotSignedIn),
             };
-            let enrollment = mfa::start_binding(&self.0, principal, &label, &password).await?;
+            let enrollment = mfa::start_binding(by, principal, &label, &password).await?;
             Ok(MfaEnrollment {
                 secret_base32: enrollment.secret_base32.to_string(),
                 otpauth_url: enrollment.otpauth_url.to_string(),
@@ -324,18 +337,18 @@ impl ConsoleBackend for Console {
         second_code: String,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("BindMFADevice");
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
-            Ok(mfa::confirm_binding(&self.0, principal, &first_code, &second_code).await?)
+            Ok(mfa::confirm_binding(by, principal, &first_code, &second_code).await?)
         })
         .await
     }
 
     async fn unbind_mfa(&self, session: &Session, code: String) -> Result<(), ConsoleError> {
         let operation = Operation::write("UnbindMFADevice");
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
-            Ok(mfa::unbind(&self.0, principal, &code).await?)
+            Ok(mfa::unbind(by, principal, &code).await?)
         })
         .await
     }
@@ -378,11 +391,10 @@ impl ConsoleBackend for Console {
         user: Option<String>,
     ) -> Result<VerificationSent, ConsoleError> {
         let operation = Operation::write("SendVerificationCode").with_some("user", user.as_deref());
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (principal, owner, _) = self.key_owner(session, user, true).await?;
             access_keys::ensure_below_limit(&self.0, owner).await?;
-            let sent =
-                verification::send_code(&self.0, principal, Purpose::CreateAccessKey).await?;
+            let sent = verification::send_code(by, principal, Purpose::CreateAccessKey).await?;
             Ok(VerificationSent {
                 masked_phone: sent.masked_phone,
                 expires_in_secs: sent.expires_in.num_seconds() as u32,
@@ -399,7 +411,7 @@ impl ConsoleBackend for Console {
         verification_code: String,
     ) -> Result<NewAccessKey, ConsoleError> {
         let operation = Operation::write("CreateAccessKey").with_some("user", user.as_deref());
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (principal, owner, _) = self.key_owner(session, user, true).await?;
             access_keys::ensure_below_limit(&self.0, owner).await?;
             verification::confirm(
@@ -409,7 +421,7 @@ impl ConsoleBackend for Console {
                 &verification_code,
             )
             .await?;
-            let created = access_keys::create(&self.0, owner).await?;
+            let created = access_keys::create(by, owner).await?;
             Ok(NewAccessKey {
                 access_key_id: created.key.access_key_id,
                 access_key_secret: created.secret.to_string(),
@@ -431,13 +443,13 @@ impl ConsoleBackend for Console {
             .with_some("user", user.as_deref())
             .on_key(&access_key_id)
             .with("status", status.as_str());
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (_, owner, _) = self.key_owner(session, user, true).await?;
             let status = match status {
                 AccessKeyStatus::Active => Status::Active,
                 AccessKeyStatus::Inactive => Status::Inactive,
             };
-            Ok(access_keys::set_status(&self.0, owner, &access_key_id, status).await?)
+            Ok(access_keys::set_status(by, owner, &access_key_id, status).await?)
         })
         .await
     }
@@ -451,10 +463,10 @@ impl ConsoleBackend for Console {
         let operation = Operation::write("DeleteAccessKey")
             .with_some("user", user.as_deref())
             .on_key(&access_key_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (_, owner, _) = self.key_owner(session, user, true).await?;
             Ok(access_keys::delete(
-                &self.0,
+                by,
                 owner,
                 &access_key_id,
                 access_keys::DeleteGuard::Inactive,
@@ -473,9 +485,9 @@ impl ConsoleBackend for Console {
         let operation = Operation::write("ReportAccessKeyLeak")
             .with_some("user", user.as_deref())
             .on_key(&access_key_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
-            Ok(leaks::report(&self.0, principal, user.as_deref(), &access_key_id).await?)
+            Ok(leaks::report(by, principal, user.as_deref(), &access_key_id).await?)
         })
         .await
     }
@@ -547,7 +559,7 @@ impl ConsoleBackend for Console {
         form: NewUserForm,
     ) -> Result<UserRow, ConsoleError> {
         let operation = Operation::write("CreateUser").with("name", form.name.trim());
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
             let grants = permissions::grants(&self.0, principal).await?;
             Grants::require(
@@ -564,27 +576,28 @@ impl ConsoleBackend for Console {
                 comments: Some(form.comments),
                 console_password: Some(form.console_password),
             };
-            let user = ram_users::create(&self.0, account_id, new)
-                .await
-                .map_err(|error| match error {
-                    // A taken name is said beside the field, in the console's words (the API's
-                    // message is RAM's); one taken by a user in the recycle bin says so already.
-                    DomainError::Conflict { message, .. }
-                        if message == ram_users::USER_EXISTS_MESSAGE =>
-                    {
-                        ConsoleError::invalid(
-                            "name",
-                            format!(
+            let user =
+                ram_users::create(by, account_id, new)
+                    .await
+                    .map_err(|error| match error {
+                        // A taken name is said beside the field, in the console's words (the API's
+                        // message is RAM's); one taken by a user in the recycle bin says so already.
+                        DomainError::Conflict { message, .. }
+                            if message == ram_users::USER_EXISTS_MESSAGE =>
+                        {
+                            ConsoleError::invalid(
+                                "name",
+                                format!(
                                 "A user named {name} already exists. Choose another logon name."
                             ),
-                        )
-                    }
-                    DomainError::Conflict {
-                        code: "EntityAlreadyExists.User",
-                        message,
-                    } => ConsoleError::invalid("name", message),
-                    other => other.into(),
-                })?;
+                            )
+                        }
+                        DomainError::Conflict {
+                            code: "EntityAlreadyExists.User",
+                            message,
+                        } => ConsoleError::invalid("name", message),
+                        other => other.into(),
+                    })?;
             let alias = self.account_alias(account_id).await?;
             Ok(self.user_row(user, &alias).await)
         })
@@ -628,7 +641,7 @@ impl ConsoleBackend for Console {
         edit: UserEdit,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("UpdateUser").with("name", &name);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
             let user = ram_users::find(&self.0, account_id, &name).await?;
             let changes = UserChanges {
@@ -637,7 +650,7 @@ impl ConsoleBackend for Console {
                 mobile_phone: Some(edit.mobile_phone),
                 comments: Some(edit.comments),
             };
-            ram_users::update(&self.0, account_id, user.id, changes).await?;
+            ram_users::update(by, account_id, user.id, changes).await?;
             Ok(())
         })
         .await
@@ -650,11 +663,9 @@ impl ConsoleBackend for Console {
         password: String,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("UpdateLoginProfile").with("name", &name);
-        self.recorded(
-            session,
-            operation,
-            self.console_password(session, &name, Some(password)),
-        )
+        self.recorded(session, operation, |by| {
+            self.console_password(by, session, &name, Some(password))
+        })
         .await
     }
 
@@ -664,11 +675,9 @@ impl ConsoleBackend for Console {
         name: String,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteLoginProfile").with("name", &name);
-        self.recorded(
-            session,
-            operation,
-            self.console_password(session, &name, None),
-        )
+        self.recorded(session, operation, |by| {
+            self.console_password(by, session, &name, None)
+        })
         .await
     }
 
@@ -686,14 +695,14 @@ impl ConsoleBackend for Console {
         })
         .with("name", &name)
         .with("policy", &policy);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
             let user = ram_users::find(&self.0, account_id, &name).await?;
             let policy = SystemPolicy::from_name(&policy)?;
             if attached {
-                permissions::attach(&self.0, account_id, user.id, policy).await?;
+                permissions::attach(by, account_id, user.id, policy).await?;
             } else {
-                permissions::detach(&self.0, account_id, user.id, policy).await?;
+                permissions::detach(by, account_id, user.id, policy).await?;
             }
             Ok(())
         })
@@ -726,7 +735,7 @@ impl ConsoleBackend for Console {
         changes: SecuritySettingsChanges,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("SetSecurityPreference");
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
             let changes = PreferenceChanges {
                 allow_user_to_manage_access_keys: changes.allow_user_to_manage_access_keys,
@@ -735,7 +744,7 @@ impl ConsoleBackend for Console {
                 login_session_hours: changes.login_session_hours,
                 ..Default::default()
             };
-            security_preference::update(&self.0, account_id, changes).await?;
+            security_preference::update(by, account_id, changes).await?;
             Ok(())
         })
         .await
@@ -822,20 +831,14 @@ impl ConsoleBackend for Console {
         }
         .with_some("user", user.as_deref())
         .with("active", active);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let principal = self.principal(session).await?;
             let policy = NetworkPolicy::from_entries(active, &entries).map_err(entry_errors)?;
             match access_key_id {
-                None => network_policy::set_account_policy(&self.0, principal, &policy).await?,
+                None => network_policy::set_account_policy(by, principal, &policy).await?,
                 Some(id) => {
-                    network_policy::set_key_policy(
-                        &self.0,
-                        principal,
-                        user.as_deref(),
-                        &id,
-                        &policy,
-                    )
-                    .await?
+                    network_policy::set_key_policy(by, principal, user.as_deref(), &id, &policy)
+                        .await?
                 }
             }
             Ok(())
@@ -860,10 +863,10 @@ impl ConsoleBackend for Console {
 
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteUser").with("name", &name);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
             let user = ram_users::find(&self.0, account_id, &name).await?;
-            Ok(ram_users::delete(&self.0, account_id, user.id, UserKeys::RecycleWithUser).await?)
+            Ok(ram_users::delete(by, account_id, user.id, UserKeys::RecycleWithUser).await?)
         })
         .await
     }
@@ -910,9 +913,9 @@ impl ConsoleBackend for Console {
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("RestoreAccessKeyFromRecycleBin").on_key(&access_key_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
-            Ok(recycle_bin::restore_key(&self.0, account_id, &access_key_id).await?)
+            Ok(recycle_bin::restore_key(by, account_id, &access_key_id).await?)
         })
         .await
     }
@@ -923,27 +926,27 @@ impl ConsoleBackend for Console {
         access_key_id: String,
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteAccessKeyInRecycleBin").on_key(&access_key_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
-            Ok(recycle_bin::purge_key(&self.0, account_id, &access_key_id).await?)
+            Ok(recycle_bin::purge_key(by, account_id, &access_key_id).await?)
         })
         .await
     }
 
     async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
         let operation = Operation::write("RestoreUserFromRecycleBin").with("user_id", user_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
-            Ok(recycle_bin::restore_user(&self.0, account_id, user_id).await?)
+            Ok(recycle_bin::restore_user(by, account_id, user_id).await?)
         })
         .await
     }
 
     async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteUserInRecycleBin").with("user_id", user_id);
-        self.recorded(session, operation, async {
+        self.recorded(session, operation, |by| async move {
             let (account_id, _) = self.managing_users(session).await?;
-            Ok(recycle_bin::purge_user(&self.0, account_id, user_id).await?)
+            Ok(recycle_bin::purge_user(by, account_id, user_id).await?)
         })
         .await
     }

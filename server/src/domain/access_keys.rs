@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use zeroize::Zeroizing;
 
+use crate::domain::change::Author;
 use crate::domain::error::DomainError;
 use crate::domain::services::Services;
 use crate::infra::crypto::Sealed;
@@ -244,29 +245,34 @@ pub async fn ensure_below_limit(svc: &Services, owner: KeyOwner) -> Result<(), D
     Ok(())
 }
 
-pub async fn create(svc: &Services, owner: KeyOwner) -> Result<CreatedAccessKey, DomainError> {
+pub async fn create<'a>(
+    by: impl Into<Author<'a>>,
+    owner: KeyOwner,
+) -> Result<CreatedAccessKey, DomainError> {
+    let mut change = by.into().begin().await?;
+    let svc = change.svc;
     let limit = owner.limit(svc);
     let now = svc.clock.now();
-    let txn = svc.db.begin().await?;
-    if !owner.claim_slot(&txn, limit).await? {
-        txn.rollback().await?;
+    if !owner.claim_slot(change.db(), limit).await? {
+        change.abandon().await?;
         return Err(owner.refusal(svc, limit).await?);
     }
     let access_key_id = loop {
         let candidate = new_access_key_id();
         let live = access_key::Entity::find_by_id(candidate.clone())
-            .count(&txn)
+            .count(change.db())
             .await?;
         let retired = retired_access_key_id::Entity::find_by_id(candidate.clone())
-            .count(&txn)
+            .count(change.db())
             .await?;
         if live == 0 && retired == 0 {
             break candidate;
         }
     };
     let (row, secret) = new_key_row(svc, owner, access_key_id, now);
-    let key = row.insert(&txn).await?;
-    txn.commit().await?;
+    let key = row.insert(change.db()).await?;
+    change.about_key(&key.access_key_id);
+    change.commit().await?;
     Ok(CreatedAccessKey { key, secret })
 }
 
@@ -300,45 +306,51 @@ pub(crate) fn new_key_row(
     (row, secret)
 }
 
-pub async fn set_status(
-    svc: &Services,
+pub async fn set_status<'a>(
+    by: impl Into<Author<'a>>,
     owner: KeyOwner,
     access_key_id: &str,
     status: Status,
 ) -> Result<(), DomainError> {
+    let mut change = by.into().begin().await?;
     let updated = access_key::Entity::update_many()
         .col_expr(access_key::Column::Status, Expr::value(status))
-        .col_expr(access_key::Column::UpdatedAt, Expr::value(svc.clock.now()))
+        .col_expr(
+            access_key::Column::UpdatedAt,
+            Expr::value(change.svc.clock.now()),
+        )
         .filter(owner.keys())
         .filter(access_key::Column::AccessKeyId.eq(access_key_id))
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
     if updated.rows_affected == 0 {
+        change.abandon().await?;
         return Err(not_found(access_key_id));
     }
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
+    change.forget_key(access_key_id);
+    change.commit().await
 }
 
 /// Deletes a key: the owner's own for good (its ID retired, never to be issued again); a RAM
 /// user's into the recycle bin, where it stops working at once and stays restorable for 30 days.
-pub async fn delete(
-    svc: &Services,
+pub async fn delete<'a>(
+    by: impl Into<Author<'a>>,
     owner: KeyOwner,
     access_key_id: &str,
     guard: DeleteGuard,
 ) -> Result<(), DomainError> {
-    let txn = svc.db.begin().await?;
+    let mut change = by.into().begin().await?;
+    let now = change.svc.clock.now();
     if guard == DeleteGuard::Inactive {
         let key = access_key::Entity::find()
             .filter(owner.keys())
             .filter(access_key::Column::AccessKeyId.eq(access_key_id))
             .lock_exclusive()
-            .one(&txn)
+            .one(change.db())
             .await?
             .ok_or_else(|| not_found(access_key_id))?;
         if key.status == Status::Active {
-            txn.rollback().await?;
+            change.abandon().await?;
             return Err(DomainError::conflict(
                 "DeleteConflict.AccessKey.Active",
                 format!(
@@ -357,37 +369,34 @@ pub async fn delete(
         KeyOwner::Account { .. } => {
             access_key::Entity::delete_many()
                 .filter(this_key())
-                .exec(&txn)
+                .exec(change.db())
                 .await?
                 .rows_affected
         }
         KeyOwner::User { .. } => {
             access_key::Entity::update_many()
-                .col_expr(access_key::Column::RecycledAt, Expr::value(svc.clock.now()))
+                .col_expr(access_key::Column::RecycledAt, Expr::value(now))
                 .filter(this_key())
-                .exec(&txn)
+                .exec(change.db())
                 .await?
                 .rows_affected
         }
     };
     if affected == 0 {
-        txn.rollback().await?;
+        change.abandon().await?;
         return Err(not_found(access_key_id));
     }
-    owner.release_slot(&txn).await?;
-    let mut purged = Vec::new();
+    owner.release_slot(change.db()).await?;
     match owner {
-        KeyOwner::Account { .. } => retire(&txn, access_key_id, svc.clock.now()).await?,
+        KeyOwner::Account { .. } => retire(change.db(), access_key_id, now).await?,
         KeyOwner::User { user_id, .. } => {
-            purged = purge_beyond_quota(&txn, user_id, svc.clock.now()).await?
+            for purged in purge_beyond_quota(change.db(), user_id, now).await? {
+                change.forget_key(&purged);
+            }
         }
     }
-    txn.commit().await?;
-    svc.key_cache.invalidate(access_key_id);
-    for id in purged {
-        svc.key_cache.invalidate(&id);
-    }
-    Ok(())
+    change.forget_key(access_key_id);
+    change.commit().await
 }
 
 /// Keeps a user's recycled keys within [`MAX_RECYCLED_KEYS_PER_USER`]: the earliest deleted

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::domain::access_keys;
+use crate::domain::change::{Author, Record};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::principal::Principal;
@@ -21,33 +22,43 @@ const MAX_IDS_PER_REPORT: usize = 100;
 const SECRET_LEN: usize = 30;
 
 /// Flags a key the caller may manage (`user`: its RAM user; `None`: the caller's own keys).
-pub async fn report(
-    svc: &Services,
+pub async fn report<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     user: Option<&str>,
     access_key_id: &str,
 ) -> Result<(), DomainError> {
-    let (owner, _) = permissions::key_owner(svc, principal, user, true).await?;
-    let key = access_keys::find_owned(svc, owner, access_key_id).await?;
-    flag(svc, &key.access_key_id).await
+    let by = by.into();
+    let (owner, _) = permissions::key_owner(by.svc(), principal, user, true).await?;
+    let key = access_keys::find_owned(by.svc(), owner, access_key_id).await?;
+    flag(by, &key.access_key_id).await
 }
 
-async fn flag(svc: &Services, access_key_id: &str) -> Result<(), DomainError> {
+async fn flag(by: Author<'_>, access_key_id: &str) -> Result<(), DomainError> {
+    let mut change = by.begin().await?;
     // The first report's time stays.
     access_key::Entity::update_many()
-        .col_expr(access_key::Column::LeakedAt, Expr::value(svc.clock.now()))
+        .col_expr(
+            access_key::Column::LeakedAt,
+            Expr::value(change.svc.clock.now()),
+        )
         .filter(access_key::Column::AccessKeyId.eq(access_key_id))
         .filter(access_key::Column::LeakedAt.is_null())
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
+    change.forget_key(access_key_id);
+    change.commit().await
 }
 
 /// Finds this server's AccessKey ID + secret pairs in `text` and flags each key whose secret is
 /// in the text too; returns the flagged keys as `(AccessKey ID, account)`. An ID without its
-/// secret flags nothing, so nobody can lock another's key out by naming it.
-pub async fn report_text(svc: &Services, text: &str) -> Result<Vec<(String, i64)>, DomainError> {
+/// secret flags nothing, so nobody can lock another's key out by naming it. Each flag is recorded
+/// as `record_of(AccessKey ID, account)` says (`None`: not recorded).
+pub async fn report_text(
+    svc: &Services,
+    text: &str,
+    record_of: impl Fn(&str, i64) -> Option<Record>,
+) -> Result<Vec<(String, i64)>, DomainError> {
     let tokens = || text.split(|c: char| !c.is_ascii_alphanumeric());
     let ids: BTreeSet<&str> = tokens()
         .filter(|t| access_keys::is_access_key_id(t))
@@ -65,7 +76,7 @@ pub async fn report_text(svc: &Services, text: &str) -> Result<Vec<(String, i64)
         };
         let secret: [u8; 32] = Sha256::digest(key.secret.as_bytes()).into();
         if candidates.contains(&secret) {
-            flag(svc, id).await?;
+            flag(svc.author(record_of(id, key.account_id)), id).await?;
             flagged.push((id.to_owned(), key.account_id));
         }
     }

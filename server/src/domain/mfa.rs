@@ -10,6 +10,7 @@ use sea_orm::{
 use totp_rs::{Algorithm, Secret, TOTP};
 use zeroize::Zeroizing;
 
+use crate::domain::change::Author;
 use crate::domain::error::{DomainError, VerificationError};
 use crate::domain::identity::sessions::end_sessions;
 use crate::domain::principal::Principal;
@@ -120,24 +121,22 @@ async fn require_self_service(svc: &Services, principal: Principal) -> Result<()
 /// Starts binding: a new key (replacing an unconfirmed one), once the identity's password is
 /// confirmed again. `label` names the identity in the authenticator app. Refused while a
 /// device is bound.
-pub async fn start_binding(
-    svc: &Services,
+pub async fn start_binding<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     label: &str,
     password: &str,
 ) -> Result<Enrollment, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     require_self_service(svc, principal).await?;
     crate::domain::identity::sign_in::confirm_password(svc, principal, password).await?;
-    if let Some(existing) = device(svc, principal).await? {
-        if existing.bound {
-            return Err(DomainError::conflict(
-                "EntityAlreadyExists.MFADevice",
-                "A virtual MFA device is already bound. Unbind it first to bind another.",
-            ));
-        }
-        mfa_device::Entity::delete_by_id(existing.principal_key)
-            .exec(&svc.db)
-            .await?;
+    let existing = device(svc, principal).await?;
+    if existing.as_ref().is_some_and(|d| d.bound) {
+        return Err(DomainError::conflict(
+            "EntityAlreadyExists.MFADevice",
+            "A virtual MFA device is already bound. Unbind it first to bind another.",
+        ));
     }
     let mut secret = Zeroizing::new(vec![0u8; 20]);
     fill_random(&mut secret);
@@ -146,6 +145,12 @@ pub async fn start_binding(
     let otpauth_url = Zeroizing::new(totp.get_url());
     let key = principal_key(principal);
     let sealed = svc.secrets.seal(&key, &secret_base32);
+    let change = by.begin().await?;
+    if let Some(existing) = existing {
+        mfa_device::Entity::delete_by_id(existing.principal_key)
+            .exec(change.db())
+            .await?;
+    }
     mfa_device::ActiveModel {
         principal_key: Set(key),
         secret_ciphertext: Set(sealed.ciphertext),
@@ -155,8 +160,9 @@ pub async fn start_binding(
         last_used_step: Set(None),
         created_at: Set(svc.clock.now()),
     }
-    .insert(&svc.db)
+    .insert(change.db())
     .await?;
+    change.commit().await?;
     let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
         .map_err(|e| DomainError::Internal(format!("QR code: {e}")))?
         .render::<qrcode::render::svg::Color>()
@@ -171,12 +177,14 @@ pub async fn start_binding(
 
 /// Finishes binding with two consecutive codes, which proves the app holds the key and its
 /// clock is right.
-pub async fn confirm_binding(
-    svc: &Services,
+pub async fn confirm_binding<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     first: &str,
     second: &str,
 ) -> Result<(), DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     require_self_service(svc, principal).await?;
     let Some(pending) = device(svc, principal).await?.filter(|d| !d.bound) else {
         return Err(VerificationError::MfaNotStarted.into());
@@ -193,10 +201,11 @@ pub async fn confirm_binding(
     let mut device = pending.into_active_model();
     device.bound = Set(true);
     device.last_used_step = Set(Some(step + 1));
-    device.update(&svc.db).await?;
+    let change = by.begin().await?;
+    device.update(change.db()).await?;
     // Signing in now asks for the device: sessions that did not are over.
-    end_sessions(&svc.db, principal).await?;
-    Ok(())
+    end_sessions(change.db(), principal).await?;
+    change.commit().await
 }
 
 /// Checks a code of the bound device and uses it up: the same code (or an older one) is refused
@@ -238,14 +247,20 @@ pub async fn verify(svc: &Services, principal: Principal, code: &str) -> Result<
 }
 
 /// Unbinds the device; needs one of its current codes.
-pub async fn unbind(svc: &Services, principal: Principal, code: &str) -> Result<(), DomainError> {
-    require_self_service(svc, principal).await?;
-    verify(svc, principal, code).await?;
+pub async fn unbind<'a>(
+    by: impl Into<Author<'a>>,
+    principal: Principal,
+    code: &str,
+) -> Result<(), DomainError> {
+    let by = by.into();
+    require_self_service(by.svc(), principal).await?;
+    verify(by.svc(), principal, code).await?;
+    let change = by.begin().await?;
     mfa_device::Entity::delete_by_id(principal_key(principal))
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
-    end_sessions(&svc.db, principal).await?;
-    Ok(())
+    end_sessions(change.db(), principal).await?;
+    change.commit().await
 }
 
 #[cfg(test)]

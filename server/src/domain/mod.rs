@@ -4,6 +4,7 @@
 //! (`tests/layout.rs` checks).
 pub mod access_keys;
 pub mod audit;
+pub mod change;
 pub mod error;
 pub mod identity;
 pub mod key_cache;

@@ -3,9 +3,10 @@
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
+use crate::domain::change::Author;
 use crate::domain::error::{DomainError, FieldChecks};
 use crate::domain::identity::{
     hash_password, validate_email, validate_mobile_phone, validate_password,
@@ -132,11 +133,13 @@ fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-pub async fn create(
-    svc: &Services,
+pub async fn create<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     new: NewRamUser,
 ) -> Result<ram_user::Model, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let name = new.name.trim().to_owned();
     let mut checks = FieldChecks::default();
     checks.check(validate_user_name(&name));
@@ -171,7 +174,8 @@ pub async fn create(
         None => None,
     };
     let now = svc.clock.now();
-    ram_user::ActiveModel {
+    let change = by.begin().await?;
+    let user = ram_user::ActiveModel {
         account_id: Set(account_id),
         name: Set(name),
         display_name: Set(display_name),
@@ -185,16 +189,18 @@ pub async fn create(
         last_login_at: Set(None),
         ..Default::default()
     }
-    .insert(&svc.db)
+    .insert(change.db())
     .await
     // Two creates racing past the check above meet the unique index on (account, name).
     .map_err(|e| {
         if is_unique_violation(&e) {
             already_exists()
         } else {
-            e.into()
+            DomainError::from(e)
         }
-    })
+    })?;
+    change.commit().await?;
+    Ok(user)
 }
 
 /// A user of the account that is not in the recycle bin.
@@ -248,8 +254,8 @@ pub struct UserChanges {
     pub comments: Option<String>,
 }
 
-pub async fn update(
-    svc: &Services,
+pub async fn update<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
     changes: UserChanges,
@@ -268,13 +274,21 @@ pub async fn update(
         changes.comments,
     );
     checks.finish()?;
-    let mut user: ram_user::ActiveModel = find_by_id(svc, account_id, user_id).await?.into();
+    let change = by.into().begin().await?;
+    let mut user: ram_user::ActiveModel = ram_user::Entity::find_by_id(user_id)
+        .filter(live_in(account_id))
+        .one(change.db())
+        .await?
+        .ok_or_else(user_not_found)?
+        .into();
     user.display_name = Set(display_name);
     user.email = Set(email);
     user.mobile_phone = Set(mobile_phone);
     user.comments = Set(comments);
-    user.updated_at = Set(svc.clock.now());
-    Ok(user.update(&svc.db).await?)
+    user.updated_at = Set(change.svc.clock.now());
+    let user = user.update(change.db()).await?;
+    change.commit().await?;
+    Ok(user)
 }
 
 /// Who holds an AccessKey ID, as this account sees it.
@@ -365,23 +379,23 @@ pub enum UserKeys {
 }
 
 /// Moves a user, and with it its keys, to the recycle bin for 30 days. Its keys stop working at once.
-pub async fn delete(
-    svc: &Services,
+pub async fn delete<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
     keys: UserKeys,
 ) -> Result<(), DomainError> {
-    let now = svc.clock.now();
-    let txn = svc.db.begin().await?;
+    let mut change = by.into().begin().await?;
+    let now = change.svc.clock.now();
     let recycled = ram_user::Entity::update_many()
         .col_expr(ram_user::Column::RecycledAt, Expr::value(now))
         .col_expr(ram_user::Column::AccessKeyCount, Expr::value(0))
         .filter(ram_user::Column::Id.eq(user_id))
         .filter(live_in(account_id))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     if recycled.rows_affected == 0 {
-        txn.rollback().await?;
+        change.abandon().await?;
         return Err(user_not_found());
     }
     let live_keys = Condition::all()
@@ -389,11 +403,11 @@ pub async fn delete(
         .add(access_key::Column::RecycledAt.is_null());
     let has_keys = access_key::Entity::find()
         .filter(live_keys.clone())
-        .count(&txn)
+        .count(change.db())
         .await?
         > 0;
     if keys == UserKeys::MustHaveNone && has_keys {
-        txn.rollback().await?;
+        change.abandon().await?;
         return Err(DomainError::conflict(
             "DeleteConflict.User.AccessKey",
             "The user still has AccessKey pairs. Delete them before deleting the user.",
@@ -403,13 +417,12 @@ pub async fn delete(
         .col_expr(access_key::Column::RecycledAt, Expr::value(now))
         .col_expr(access_key::Column::RecycledWithUser, Expr::value(true))
         .filter(live_keys)
-        .exec(&txn)
+        .exec(change.db())
         .await?;
-    txn.commit().await?;
-    // Its keys and its permissions went (or came back) with it.
-    svc.key_cache.invalidate_all();
-    svc.grants_cache.invalidate(&(account_id, user_id));
-    Ok(())
+    // Its keys and its permissions went with it.
+    change.forget_every_key();
+    change.forget_grants(account_id, user_id);
+    change.commit().await
 }
 
 pub(crate) fn user_not_found() -> DomainError {
@@ -417,12 +430,13 @@ pub(crate) fn user_not_found() -> DomainError {
 }
 
 /// Sets (or, with `None`, removes) the user's console sign-in password; ends the user's sessions.
-pub async fn set_console_password(
-    svc: &Services,
+pub async fn set_console_password<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
     password: Option<String>,
 ) -> Result<(), DomainError> {
+    let by = by.into();
     let password_hash = match password {
         Some(password) => {
             validate_password(&password)?;
@@ -432,21 +446,26 @@ pub async fn set_console_password(
     };
     // A new password (or none) ends the user's sessions: whoever signed in with the old one is
     // out.
+    let change = by.begin().await?;
     let updated = ram_user::Entity::update_many()
         .col_expr(ram_user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(ram_user::Column::UpdatedAt, Expr::value(svc.clock.now()))
+        .col_expr(
+            ram_user::Column::UpdatedAt,
+            Expr::value(change.svc.clock.now()),
+        )
         .col_expr(
             ram_user::Column::SessionEpoch,
             Expr::col(ram_user::Column::SessionEpoch).add(1),
         )
         .filter(ram_user::Column::Id.eq(user_id))
         .filter(live_in(account_id))
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
     if updated.rows_affected == 0 {
+        change.abandon().await?;
         return Err(user_not_found());
     }
-    Ok(())
+    change.commit().await
 }
 
 pub struct UserPage {

@@ -8,8 +8,9 @@ use std::net::IpAddr;
 use chrono::Duration;
 use ipnet::IpNet;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
+use crate::domain::change::Author;
 use crate::domain::error::{DomainError, FieldChecks};
 use crate::domain::network_policy::parse_network;
 use crate::domain::services::Services;
@@ -137,16 +138,23 @@ pub fn parse_login_session_hours(text: &str) -> Result<i32, DomainError> {
 }
 
 pub async fn get(svc: &Services, account_id: i64) -> Result<SecurityPreference, DomainError> {
+    get_on(&svc.db, account_id).await
+}
+
+async fn get_on(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<SecurityPreference, DomainError> {
     account::Entity::find_by_id(account_id)
-        .one(&svc.db)
+        .one(db)
         .await?
         .map(|account| SecurityPreference::from(&account))
         .ok_or_else(|| DomainError::Internal(format!("account {account_id} is gone")))
 }
 
 /// Checks every change first, then writes them together: a bad value changes nothing.
-pub async fn update(
-    svc: &Services,
+pub async fn update<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     changes: PreferenceChanges,
 ) -> Result<SecurityPreference, DomainError> {
@@ -201,7 +209,8 @@ pub async fn update(
         )
         .flatten();
     checks.finish()?;
-    let before = get(svc, account_id).await?;
+    let mut change = by.into().begin().await?;
+    let before = get_on(change.db(), account_id).await?;
     let mut update = account::Entity::update_many().filter(account::Column::Id.eq(account_id));
     let mut changed = false;
     if let Some(allow) = changes.allow_user_to_manage_access_keys {
@@ -230,19 +239,20 @@ pub async fn update(
         changed = true;
     }
     if changed {
-        update.exec(&svc.db).await?;
+        update.exec(change.db()).await?;
         // Whether RAM users manage their own keys is part of every RAM user's grants.
         if changes.allow_user_to_manage_access_keys.is_some() {
-            svc.grants_cache.invalidate_all();
+            change.forget_every_grant();
         }
     }
-    let after = get(svc, account_id).await?;
+    let after = get_on(change.db(), account_id).await?;
     // RAM users signed in under other rules sign in again under the new ones.
     if (&after.login_network_masks, after.login_session_hours)
         != (&before.login_network_masks, before.login_session_hours)
     {
-        crate::domain::identity::sessions::end_ram_user_sessions(&svc.db, account_id).await?;
+        crate::domain::identity::sessions::end_ram_user_sessions(change.db(), account_id).await?;
     }
+    change.commit().await?;
     Ok(after)
 }
 

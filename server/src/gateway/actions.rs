@@ -8,6 +8,7 @@ use super::request::ApiRequest;
 use super::Gateway;
 use crate::domain::access_keys::{self, KeyOwner};
 use crate::domain::audit::Access;
+use crate::domain::change::{Author, Record};
 use crate::domain::identity;
 use crate::domain::network_policy::{self, NetworkPolicy};
 use crate::domain::permissions::{self, Grants};
@@ -48,12 +49,14 @@ pub async fn dispatch(
     action: &str,
     version: &str,
     request: &ApiRequest,
+    record: Option<Record>,
 ) -> Result<(&'static str, Value), ApiError> {
     let call = Call {
         svc: &gateway.svc,
         gateway,
         caller,
         request,
+        record,
         ims: version == IMS_VERSION,
     };
     let data = match (version, action) {
@@ -97,10 +100,17 @@ struct Call<'a> {
     gateway: &'a Gateway,
     caller: &'a Caller,
     request: &'a ApiRequest,
+    /// A write's audit event, committed with the change it asks for.
+    record: Option<Record>,
     ims: bool,
 }
 
 impl Call<'_> {
+    /// The caller, for a domain function that changes something.
+    fn by(&self) -> Author<'_> {
+        self.svc.author(self.record.clone())
+    }
+
     fn account_id(&self) -> i64 {
         self.caller.principal.account_id()
     }
@@ -176,7 +186,7 @@ impl Call<'_> {
             comments: self.param("Comments").map(str::to_owned),
             console_password: None,
         };
-        let user = ram_users::create(self.svc, self.account_id(), new).await?;
+        let user = ram_users::create(self.by(), self.account_id(), new).await?;
         Ok(json!({ "User": user_json(&user) }))
     }
 
@@ -242,7 +252,7 @@ impl Call<'_> {
             mobile_phone: keep("NewMobilePhone", &user.mobile_phone),
             comments: keep("NewComments", &user.comments),
         };
-        let user = ram_users::update(self.svc, self.account_id(), user.id, changes).await?;
+        let user = ram_users::update(self.by(), self.account_id(), user.id, changes).await?;
         Ok(json!({ "User": user_json(&user) }))
     }
 
@@ -250,7 +260,13 @@ impl Call<'_> {
         self.require(|g| g.manage_users).await?;
         let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
         // Alibaba's API refuses a user that still has keys; the console recycles both instead.
-        ram_users::delete(self.svc, self.account_id(), user.id, UserKeys::MustHaveNone).await?;
+        ram_users::delete(
+            self.by(),
+            self.account_id(),
+            user.id,
+            UserKeys::MustHaveNone,
+        )
+        .await?;
         Ok(json!({}))
     }
 
@@ -274,13 +290,13 @@ impl Call<'_> {
             login_network_masks: self.request.param("LoginNetworkMasks").map(str::to_owned),
             login_session_hours: self.param("LoginSessionDuration").map(str::to_owned),
         };
-        let preference = security_preference::update(self.svc, self.account_id(), changes).await?;
+        let preference = security_preference::update(self.by(), self.account_id(), changes).await?;
         Ok(security_preference_json(&preference))
     }
 
     async fn create_access_key(&self) -> Result<Value, ApiError> {
         let owner = self.key_owner(true).await?;
-        let created = access_keys::create(self.svc, owner).await?;
+        let created = access_keys::create(self.by(), owner).await?;
         Ok(json!({
             "AccessKey": {
                 "AccessKeyId": created.key.access_key_id,
@@ -324,14 +340,14 @@ impl Call<'_> {
                 ))
             }
         };
-        access_keys::set_status(self.svc, owner, id, status).await?;
+        access_keys::set_status(self.by(), owner, id, status).await?;
         Ok(json!({}))
     }
 
     async fn delete_access_key(&self) -> Result<Value, ApiError> {
         let owner = self.key_owner(true).await?;
         access_keys::delete(
-            self.svc,
+            self.by(),
             owner,
             self.required("UserAccessKeyId")?,
             access_keys::DeleteGuard::AnyStatus,
@@ -387,7 +403,7 @@ impl Call<'_> {
         let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
         let user = self.named_user().await?;
         network_policy::set_key_policy(
-            self.svc,
+            self.by(),
             self.caller.principal,
             user.as_deref(),
             id,
@@ -404,7 +420,7 @@ impl Call<'_> {
 
     async fn set_account_policy(&self) -> Result<Value, ApiError> {
         let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
-        network_policy::set_account_policy(self.svc, self.caller.principal, &policy).await?;
+        network_policy::set_account_policy(self.by(), self.caller.principal, &policy).await?;
         Ok(json!({ "AccessKeyPolicy": policy.document() }))
     }
 
@@ -463,14 +479,14 @@ impl Call<'_> {
     async fn restore_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
         let id = self.recycled_key_id().await?;
-        recycle_bin::restore_key(self.svc, self.account_id(), id).await?;
+        recycle_bin::restore_key(self.by(), self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn purge_access_key(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
         let id = self.recycled_key_id().await?;
-        recycle_bin::purge_key(self.svc, self.account_id(), id).await?;
+        recycle_bin::purge_key(self.by(), self.account_id(), id).await?;
         Ok(json!({}))
     }
 
@@ -500,13 +516,13 @@ impl Call<'_> {
 
     async fn restore_user(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        recycle_bin::restore_user(self.svc, self.account_id(), self.user_id_param()?).await?;
+        recycle_bin::restore_user(self.by(), self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
 
     async fn purge_user(&self) -> Result<Value, ApiError> {
         self.require(|g| g.manage_users).await?;
-        recycle_bin::purge_user(self.svc, self.account_id(), self.user_id_param()?).await?;
+        recycle_bin::purge_user(self.by(), self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
 }

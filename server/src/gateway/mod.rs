@@ -36,6 +36,7 @@ use crate::domain::audit::{
     Access, EventType, NewEvent, UnverifiedCall, UNVERIFIED_EVENTS_BURST,
     UNVERIFIED_EVENTS_PER_MINUTE,
 };
+use crate::domain::change::Record;
 use crate::domain::leaks;
 use crate::domain::services::Services;
 use crate::infra::body::{self, BodyRefused};
@@ -222,14 +223,20 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
             .fetch_add(1, Ordering::Relaxed);
         return failure(&gateway, &request_id, &ApiError::audit_backlog());
     }
-    let (caller, outcome) = match auth::authenticate(&gateway, &request, now).await {
+    let (caller, record, outcome) = match auth::authenticate(&gateway, &request, now).await {
         Ok(caller) => {
-            let outcome = serve(&gateway, &caller, &request, now).await;
-            (Some(caller), outcome)
+            // A write's event commits with the write ([`crate::domain::change`]).
+            let record = request
+                .action_and_version()
+                .0
+                .is_some_and(|action| actions::access_of(action) == Access::Write)
+                .then(|| Record::new(call_event(&request, &caller, &request_id, now)));
+            let outcome = serve(&gateway, &caller, &request, now, record.clone()).await;
+            (Some(caller), record, outcome)
         }
         Err(error) => {
             gateway.svc.requests.count_refusal(error.code.clone());
-            (None, Err(error))
+            (None, None, Err(error))
         }
     };
     let action = request
@@ -249,7 +256,7 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         Ok(data) => json_response(StatusCode::OK, &WithRequestId(data, &request_id)),
         Err(error) => failure(&gateway, &request_id, error),
     };
-    audit_call(&gateway, request, caller, request_id, now, outcome).await;
+    audit_call(&gateway, request, caller, record, request_id, now, outcome).await;
     response
 }
 
@@ -279,21 +286,21 @@ async fn report_leaks(State(gateway): State<Arc<Gateway>>, request: Request) -> 
         .await
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&body);
-    match leaks::report_text(&gateway.svc, &text).await {
+    let record_of = |access_key_id: &str, account_id: i64| {
+        Some(Record::new(NewEvent {
+            referenced_access_key_id: Some(access_key_id.to_owned()),
+            ..NewEvent::api_call(
+                account_id,
+                gateway.svc.clock.now(),
+                "ReportAccessKeyLeak",
+                Access::Write,
+                "ims",
+                request_id.clone(),
+            )
+        }))
+    };
+    match leaks::report_text(&gateway.svc, &text, record_of).await {
         Ok(flagged) => {
-            for (access_key_id, account_id) in &flagged {
-                gateway.svc.audit.record(NewEvent {
-                    referenced_access_key_id: Some(access_key_id.clone()),
-                    ..NewEvent::api_call(
-                        *account_id,
-                        gateway.svc.clock.now(),
-                        "ReportAccessKeyLeak",
-                        Access::Write,
-                        "ims",
-                        request_id.clone(),
-                    )
-                });
-            }
             let ids: Vec<&str> = flagged.iter().map(|(id, _)| id.as_str()).collect();
             json_response(
                 StatusCode::OK,
@@ -313,11 +320,13 @@ async fn serve(
     caller: &Caller,
     request: &ApiRequest,
     now: DateTime<Utc>,
+    record: Option<Record>,
 ) -> Result<Value, ApiError> {
     let (action, version) = request.action_and_version();
     let action = action.ok_or_else(|| ApiError::missing("Action"))?;
     let version = version.ok_or_else(|| ApiError::missing("Version"))?;
-    let (service, data) = actions::dispatch(gateway, caller, action, version, request).await?;
+    let (service, data) =
+        actions::dispatch(gateway, caller, action, version, request, record).await?;
     gateway.last_used.record(
         &caller.key.access_key_id,
         KeyUse {
@@ -329,66 +338,88 @@ async fn serve(
     Ok(data)
 }
 
-/// Hands the call to the audit trail: successes, denials and failures alike, for the account of
-/// the key it was signed with. A call naming no key of this server belongs to no account (it is
-/// only counted). Takes the answered call whole: its parameters move into the event instead of
-/// being copied.
-async fn audit_call(
-    gateway: &Gateway,
-    request: ApiRequest,
-    caller: Option<Caller>,
-    request_id: String,
+/// The event of an authenticated call as it would be recorded had it succeeded, for the account
+/// of the key it was signed with. Only parameters that cannot hold a secret are kept (see
+/// [`crate::domain::audit::event`]).
+fn call_event(
+    request: &ApiRequest,
+    caller: &Caller,
+    request_id: &str,
     at: DateTime<Utc>,
-    outcome: Result<Value, ApiError>,
-) {
+) -> NewEvent {
     let (action, version) = request.action_and_version();
-    let service = if version == Some(actions::IMS_VERSION) {
-        "ims"
-    } else {
-        "ram"
-    };
-    let Some(caller) = caller else {
-        let Err(error) = outcome else { return };
-        audit_unverified_call(gateway, &request, request_id, at, service, error).await;
-        return;
-    };
     let name = action.unwrap_or("Unknown").to_owned();
-    let referenced = match &outcome {
-        Ok(data) => data["AccessKey"]["AccessKeyId"].as_str().map(str::to_owned),
-        Err(_) => None,
-    }
-    .or_else(|| request.param("UserAccessKeyId").map(str::to_owned));
-    let user_agent = request
-        .header(header::USER_AGENT)
-        .unwrap_or_default()
-        .to_owned();
-    let ApiRequest {
-        query,
-        form,
-        source_ip,
-        ..
-    } = request;
-    let key = caller.key;
-    gateway.svc.audit.record(NewEvent {
+    let key = &caller.key;
+    NewEvent {
         account_id: key.account_id,
         at,
         access: actions::access_of(&name),
         name,
         event_type: EventType::ApiCall,
-        service,
-        request_id,
-        source_ip,
-        user_agent,
-        parameters: query
-            .into_iter()
-            .chain(form)
+        service: service_of(version),
+        request_id: request_id.to_owned(),
+        source_ip: request.source_ip,
+        user_agent: request
+            .header(header::USER_AGENT)
+            .unwrap_or_default()
+            .to_owned(),
+        parameters: request
+            .query
+            .iter()
+            .chain(&request.form)
             .filter(|(name, _)| !matches!(name.as_str(), "Action" | "Version"))
+            .cloned()
             .collect(),
-        error: outcome.err().map(|e| (e.code.into_owned(), e.message)),
+        error: None,
         user_id: key.user_id,
         access_key_id: Some(key.access_key_id.clone()),
-        referenced_access_key_id: referenced,
-    });
+        referenced_access_key_id: request.param("UserAccessKeyId").map(str::to_owned),
+    }
+}
+
+fn service_of(version: Option<&str>) -> &'static str {
+    if version == Some(actions::IMS_VERSION) {
+        "ims"
+    } else {
+        "ram"
+    }
+}
+
+/// Hands the call to the audit trail: successes, denials and failures alike. A write that
+/// succeeded has its event already (committed with it); every other call's is queued. A call
+/// naming no key of this server belongs to no account (it is only counted).
+async fn audit_call(
+    gateway: &Gateway,
+    request: ApiRequest,
+    caller: Option<Caller>,
+    record: Option<Record>,
+    request_id: String,
+    at: DateTime<Utc>,
+    outcome: Result<Value, ApiError>,
+) {
+    let Some(caller) = caller else {
+        let Err(error) = outcome else { return };
+        let service = service_of(request.action_and_version().1);
+        audit_unverified_call(gateway, &request, request_id, at, service, error).await;
+        return;
+    };
+    if record.as_ref().is_some_and(Record::written) {
+        return;
+    }
+    let mut event = match record {
+        Some(record) => record.event().clone(),
+        None => call_event(&request, &caller, &request_id, at),
+    };
+    match outcome {
+        Ok(data) => {
+            if event.referenced_access_key_id.is_none() {
+                event.referenced_access_key_id =
+                    data["AccessKey"]["AccessKeyId"].as_str().map(str::to_owned);
+            }
+        }
+        Err(error) => event.error = Some((error.code.into_owned(), error.message)),
+    }
+    gateway.svc.audit.record(event);
 }
 
 /// A call that did not prove it holds its key: recorded for the key's account without anything

@@ -32,9 +32,36 @@ const COLUMNS: [&str; 17] = [
     "referenced_access_key_id",
 ];
 
-/// Binds an event's values in [`COLUMNS`]' order. Only parameters that cannot hold a secret are
-/// kept; text is bound by reference where the event already holds it (fitted to its column by
-/// [`AuditTrail::record`]).
+/// The values of an event's row that are not simply its fields.
+struct Derived<'e> {
+    parameters: String,
+    error_code: Option<&'e str>,
+    error_message: Option<&'e str>,
+    principal_type: &'static str,
+}
+
+/// Only parameters that cannot hold a secret are kept.
+fn derived(event: &NewEvent) -> Derived<'_> {
+    let (error_code, error_message) = event
+        .error
+        .as_ref()
+        .map(|(code, message)| (code.as_str(), message.as_str()))
+        .unzip();
+    Derived {
+        parameters: serde_json::to_string(&KeptParameters(&event.parameters))
+            .expect("strings serialise"),
+        error_code,
+        error_message,
+        principal_type: if event.user_id.is_some() {
+            "ram-user"
+        } else {
+            "root-account"
+        },
+    }
+}
+
+/// Binds an event's values in [`COLUMNS`]' order; text is bound by reference where the event
+/// already holds it (fitted to its column by [`AuditTrail::record`]).
 fn bind_row<'q, DB>(query: Query<'q, DB>, event: &'q NewEvent) -> Query<'q, DB>
 where
     DB: Database,
@@ -46,13 +73,7 @@ where
     Option<i64>: Encode<'q, DB> + Type<DB>,
     DateTime<Utc>: Encode<'q, DB> + Type<DB>,
 {
-    let parameters =
-        serde_json::to_string(&KeptParameters(&event.parameters)).expect("strings serialise");
-    let (error_code, error_message) = event
-        .error
-        .as_ref()
-        .map(|(code, message)| (code.as_str(), message.as_str()))
-        .unzip();
+    let row = derived(event);
     query
         .bind(crate::infra::crypto::random_uuid().to_string())
         .bind(event.account_id)
@@ -64,17 +85,45 @@ where
         .bind(event.request_id.as_str())
         .bind(event.source_ip.map(|ip| ip.to_string()))
         .bind(event.user_agent.as_str())
-        .bind(parameters)
-        .bind(error_code)
-        .bind(error_message)
-        .bind(if event.user_id.is_some() {
-            "ram-user"
-        } else {
-            "root-account"
-        })
+        .bind(row.parameters)
+        .bind(row.error_code)
+        .bind(row.error_message)
+        .bind(row.principal_type)
         .bind(event.user_id)
         .bind(event.access_key_id.as_deref())
         .bind(event.referenced_access_key_id.as_deref())
+}
+
+/// Writes one event (already fitted) on `db`: a change's transaction, so that the change and
+/// its event commit together ([`crate::domain::change`]).
+pub async fn insert_one(db: &impl ConnectionTrait, event: &NewEvent) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let row = derived(event);
+    let values: Vec<sea_orm::Value> = vec![
+        crate::infra::crypto::random_uuid().to_string().into(),
+        event.account_id.into(),
+        event.at.into(),
+        event.name.as_str().into(),
+        event.event_type.as_str().into(),
+        event.access.as_str().into(),
+        event.service.into(),
+        event.request_id.as_str().into(),
+        event.source_ip.map(|ip| ip.to_string()).into(),
+        event.user_agent.as_str().into(),
+        row.parameters.into(),
+        row.error_code.map(str::to_owned).into(),
+        row.error_message.map(str::to_owned).into(),
+        row.principal_type.into(),
+        event.user_id.into(),
+        event.access_key_id.clone().into(),
+        event.referenced_access_key_id.clone().into(),
+    ];
+    let sql = insert_sql(1, backend == DatabaseBackend::Postgres);
+    db.execute(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Writes the events all or nothing, in one transaction (one sync to disk, not one per

@@ -2,6 +2,7 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::password::hash_password;
+use crate::domain::change::Author;
 use crate::domain::error::{DomainError, FieldChecks};
 use crate::domain::principal::Principal;
 use crate::domain::security_preference;
@@ -107,10 +108,12 @@ pub async fn setup_needed(svc: &Services) -> Result<bool, DomainError> {
 }
 
 /// Creates an account (the admin CLI, and first-run setup through [`set_up_first_account`]).
-pub async fn create_account(
-    svc: &Services,
+pub async fn create_account<'a>(
+    by: impl Into<Author<'a>>,
     new: NewAccount,
 ) -> Result<account::Model, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let new = new.normalized()?;
     let taken = |column: account::Column, value: &str| {
         account::Entity::find()
@@ -130,6 +133,7 @@ pub async fn create_account(
         ));
     }
     let password_hash = hash_password(new.password).await?;
+    let mut change = by.begin().await?;
     let created = account::ActiveModel {
         alias: Set(new.alias),
         email: Set(new.email),
@@ -144,17 +148,23 @@ pub async fn create_account(
         created_at: Set(svc.clock.now()),
         ..Default::default()
     }
-    .insert(&svc.db)
+    .insert(change.db())
     .await?;
+    change.on_behalf_of(Principal::Owner {
+        account_id: created.id,
+    });
+    change.commit().await?;
     Ok(created)
 }
 
 /// First-run setup: allowed only while there is no account at all.
-pub async fn set_up_first_account(
-    svc: &Services,
+pub async fn set_up_first_account<'a>(
+    by: impl Into<Author<'a>>,
     new: NewAccount,
     confirm_password: &str,
 ) -> Result<Principal, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     if !setup_needed(svc).await? {
         return Err(DomainError::AlreadySetUp);
     }
@@ -169,7 +179,7 @@ pub async fn set_up_first_account(
         )));
     }
     checks.finish()?;
-    let account = create_account(svc, new.expect("checked above")).await?;
+    let account = create_account(by, new.expect("checked above")).await?;
     Ok(Principal::Owner {
         account_id: account.id,
     })

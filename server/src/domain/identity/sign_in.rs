@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::account::parse_ram_logon_name;
 use super::password::{verify_password, DUMMY_HASH};
+use crate::domain::change::Author;
 use crate::domain::error::DomainError;
 use crate::domain::mfa;
 use crate::domain::principal::Principal;
@@ -30,13 +31,15 @@ pub enum SignIn {
 /// so are many attempts from one source (see [`super::throttle`]). A RAM user signs in
 /// only from the networks the account's security preference lists; from anywhere else its
 /// password is not even checked, so it cannot be guessed from outside.
-pub async fn sign_in(
-    svc: &Services,
+pub async fn sign_in<'a>(
+    by: impl Into<Author<'a>>,
     sign_in_name: &str,
     password: &str,
     mfa_code: Option<&str>,
     source: Option<IpAddr>,
 ) -> Result<SignIn, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let sign_in_name = sign_in_name.trim();
     let now = svc.clock.now();
     svc.sign_in_throttle
@@ -65,6 +68,7 @@ pub async fn sign_in(
                     Some(code) => mfa::verify(svc, principal, code).await?,
                 }
             }
+            let mut change = by.begin().await?;
             if let Principal::RamUser { user_id, .. } = principal {
                 ram_user::Entity::update_many()
                     .col_expr(
@@ -72,9 +76,11 @@ pub async fn sign_in(
                         sea_orm::sea_query::Expr::value(now),
                     )
                     .filter(ram_user::Column::Id.eq(user_id))
-                    .exec(&svc.db)
+                    .exec(change.db())
                     .await?;
             }
+            change.on_behalf_of(principal);
+            change.commit().await?;
             Ok(SignIn::Complete(principal))
         }
         // Counted as a failure when it started.

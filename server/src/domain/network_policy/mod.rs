@@ -10,6 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::domain::access_keys;
+use crate::domain::change::Author;
 use crate::domain::error::DomainError;
 use crate::domain::permissions::{self, Grants};
 use crate::domain::principal::Principal;
@@ -45,29 +46,32 @@ pub async fn account_policy(
 
 /// Replaces the account-level policy (the owner and RAM administrators with full access). Every
 /// cached key is dropped, so the next call with any key of the account meets the new policy.
-pub async fn set_account_policy(
-    svc: &Services,
+pub async fn set_account_policy<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     policy: &NetworkPolicy,
 ) -> Result<(), DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let grants = permissions::grants(svc, principal).await?;
     Grants::require(
         grants.manage_users,
         "You do not have permission to change the account's network access policy.",
     )?;
     let account_id = principal.account_id();
+    let mut change = by.begin().await?;
     let updated = account::Entity::update_many()
         .col_expr(account::Column::NetworkPolicy, Expr::value(policy.stored()))
         .filter(account::Column::Id.eq(account_id))
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
     if updated.rows_affected == 0 {
         return Err(DomainError::Internal(format!(
             "account {account_id} is gone"
         )));
     }
-    svc.key_cache.invalidate_all();
-    Ok(())
+    change.forget_every_key();
+    change.commit().await
 }
 
 /// What governs one key: its own policy and the account's (the key's wins while active).
@@ -103,13 +107,15 @@ pub async fn key_policies(
 }
 
 /// Replaces a key's own policy, for whoever may manage the key and the account's policy.
-pub async fn set_key_policy(
-    svc: &Services,
+pub async fn set_key_policy<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     user: Option<&str>,
     access_key_id: &str,
     policy: &NetworkPolicy,
 ) -> Result<(), DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let (owner, grants) = permissions::key_owner(svc, principal, user, true).await?;
     Grants::require(
         permissions::may_set_key_policy(&grants, owner),
@@ -117,14 +123,15 @@ pub async fn set_key_policy(
          replaces the account's, so it needs the permission to manage the account's policy.",
     )?;
     let key = access_keys::find_owned(svc, owner, access_key_id).await?;
+    let mut change = by.begin().await?;
     access_key::Entity::update_many()
         .col_expr(
             access_key::Column::NetworkPolicy,
             Expr::value(policy.stored()),
         )
-        .filter(access_key::Column::AccessKeyId.eq(key.access_key_id))
-        .exec(&svc.db)
+        .filter(access_key::Column::AccessKeyId.eq(&key.access_key_id))
+        .exec(change.db())
         .await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
+    change.forget_key(&key.access_key_id);
+    change.commit().await
 }

@@ -11,6 +11,7 @@ pub mod grants;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::domain::access_keys::KeyOwner;
+use crate::domain::change::Author;
 use crate::domain::error::DomainError;
 use crate::domain::principal::Principal;
 use crate::domain::services::Services;
@@ -137,43 +138,47 @@ pub async fn policies_of(svc: &Services, user_id: i64) -> Result<Vec<SystemPolic
 }
 
 /// Attaches a policy to a user of the account; attaching it again changes nothing.
-pub async fn attach(
-    svc: &Services,
+pub async fn attach<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
     policy: SystemPolicy,
 ) -> Result<(), DomainError> {
-    ensure_user_in_account(svc, account_id, user_id).await?;
+    let by = by.into();
+    ensure_user_in_account(by.svc(), account_id, user_id).await?;
+    let mut change = by.begin().await?;
     user_policy::Entity::insert(user_policy::ActiveModel {
         user_id: Set(user_id),
         policy_name: Set(policy.name().to_owned()),
-        attached_at: Set(svc.clock.now()),
+        attached_at: Set(change.svc.clock.now()),
     })
     .on_conflict(
         OnConflict::columns([user_policy::Column::UserId, user_policy::Column::PolicyName])
             .do_nothing()
             .to_owned(),
     )
-    .exec_without_returning(&svc.db)
+    .exec_without_returning(change.db())
     .await?;
-    svc.grants_cache.invalidate(&(account_id, user_id));
-    Ok(())
+    change.forget_grants(account_id, user_id);
+    change.commit().await
 }
 
-pub async fn detach(
-    svc: &Services,
+pub async fn detach<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
     policy: SystemPolicy,
 ) -> Result<(), DomainError> {
-    ensure_user_in_account(svc, account_id, user_id).await?;
+    let by = by.into();
+    ensure_user_in_account(by.svc(), account_id, user_id).await?;
+    let mut change = by.begin().await?;
     user_policy::Entity::delete_many()
         .filter(user_policy::Column::UserId.eq(user_id))
         .filter(user_policy::Column::PolicyName.eq(policy.name()))
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
-    svc.grants_cache.invalidate(&(account_id, user_id));
-    Ok(())
+    change.forget_grants(account_id, user_id);
+    change.commit().await
 }
 
 async fn ensure_user_in_account(

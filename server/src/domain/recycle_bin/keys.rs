@@ -3,11 +3,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use super::{due_before, purge_date};
 use crate::domain::access_keys::{retire, KeyOwner, MAX_USER_ACCESS_KEYS};
+use crate::domain::change::{Author, Change};
 use crate::domain::error::DomainError;
 use crate::domain::services::Services;
 use crate::infra::entities::{access_key, ram_user};
@@ -94,20 +94,22 @@ pub async fn find_recycled_key(
 
 /// Puts a recycled key back with its user: same ID, secret and status. Refused when the user
 /// already holds two keys.
-pub async fn restore_key(
-    svc: &Services,
+pub async fn restore_key<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     access_key_id: &str,
 ) -> Result<(), DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     let key = find_recycled_key(svc, account_id, access_key_id).await?;
+    let user_id = key.user_id.expect("recycled keys belong to users");
     let owner = KeyOwner::User {
         account_id,
-        user_id: key.user_id.expect("recycled keys belong to users"),
+        user_id,
     };
-    let txn = svc.db.begin().await?;
-    if !owner.claim_slot(&txn, MAX_USER_ACCESS_KEYS).await? {
-        txn.rollback().await?;
-        let user_id = key.user_id.expect("recycled keys belong to users");
+    let mut change = by.begin().await?;
+    if !owner.claim_slot(change.db(), MAX_USER_ACCESS_KEYS).await? {
+        change.abandon().await?;
         let user_is_live = ram_user::Entity::find_by_id(user_id)
             .filter(ram_user::Column::RecycledAt.is_null())
             .count(&svc.db)
@@ -131,26 +133,27 @@ pub async fn restore_key(
         )
         .filter(recycled_in(account_id))
         .filter(access_key::Column::AccessKeyId.eq(access_key_id))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     if restored.rows_affected == 0 {
-        txn.rollback().await?;
+        change.abandon().await?;
         return Err(not_in_recycle_bin(access_key_id));
     }
-    txn.commit().await?;
-    svc.key_cache.invalidate(access_key_id);
-    Ok(())
+    change.forget_key(access_key_id);
+    change.commit().await
 }
 
 /// Purges one recycled key now ("Delete Permanently").
-pub async fn purge_key(
-    svc: &Services,
+pub async fn purge_key<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     access_key_id: &str,
 ) -> Result<(), DomainError> {
-    find_recycled_key(svc, account_id, access_key_id).await?;
-    purge(svc, access_key_id).await?;
-    Ok(())
+    let by = by.into();
+    find_recycled_key(by.svc(), account_id, access_key_id).await?;
+    let mut change = by.begin().await?;
+    purge(&mut change, access_key_id).await?;
+    change.commit().await
 }
 
 /// Purges every recycled key whose 30 days are over; returns how many. The background job runs it.
@@ -171,26 +174,25 @@ pub async fn purge_due_keys(svc: &Services) -> Result<u64, DomainError> {
             return Ok(purged);
         }
         for access_key_id in due {
-            purged += u64::from(purge(svc, &access_key_id).await?);
+            let mut change = Author::from(svc).begin().await?;
+            purged += u64::from(purge(&mut change, &access_key_id).await?);
+            change.commit().await?;
         }
     }
 }
 
-/// Removes a recycled key and retires its ID, in one transaction. `false`: it was gone already.
-async fn purge(svc: &Services, access_key_id: &str) -> Result<bool, DomainError> {
-    let txn = svc.db.begin().await?;
+/// Removes a recycled key and retires its ID. `false`: it was gone already.
+async fn purge(change: &mut Change<'_>, access_key_id: &str) -> Result<bool, DomainError> {
     let deleted = access_key::Entity::delete_many()
         .filter(access_key::Column::AccessKeyId.eq(access_key_id))
         .filter(access_key::Column::RecycledAt.is_not_null())
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     if deleted.rows_affected == 0 {
-        txn.rollback().await?;
         return Ok(false);
     }
-    retire(&txn, access_key_id, svc.clock.now()).await?;
-    txn.commit().await?;
-    svc.key_cache.invalidate(access_key_id);
+    retire(change.db(), access_key_id, change.svc.clock.now()).await?;
+    change.forget_key(access_key_id);
     Ok(true)
 }
 

@@ -1,13 +1,11 @@
 //! Deleted RAM users, with the keys they held: listed, restored, purged now or when due.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{due_before, purge_date};
 use crate::domain::access_keys::retire;
+use crate::domain::change::{Author, Change};
 use crate::domain::error::DomainError;
 use crate::domain::services::Services;
 use crate::infra::entities::{access_key, ram_user};
@@ -55,13 +53,13 @@ pub async fn recycled_users(
 }
 
 /// Brings a deleted user back, with the keys it had when it was deleted.
-pub async fn restore_user(
-    svc: &Services,
+pub async fn restore_user<'a>(
+    by: impl Into<Author<'a>>,
     account_id: i64,
     user_id: i64,
 ) -> Result<(), DomainError> {
-    let cutoff = due_before(svc.clock.now());
-    let txn = svc.db.begin().await?;
+    let mut change = by.into().begin().await?;
+    let cutoff = due_before(change.svc.clock.now());
     let restored = ram_user::Entity::update_many()
         .col_expr(
             ram_user::Column::RecycledAt,
@@ -70,10 +68,10 @@ pub async fn restore_user(
         .filter(ram_user::Column::Id.eq(user_id))
         .filter(ram_user::Column::AccountId.eq(account_id))
         .filter(ram_user::Column::RecycledAt.gt(cutoff))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     if restored.rows_affected == 0 {
-        txn.rollback().await?;
+        change.abandon().await?;
         return Err(user_not_in_recycle_bin());
     }
     access_key::Entity::update_many()
@@ -84,13 +82,13 @@ pub async fn restore_user(
         .col_expr(access_key::Column::RecycledWithUser, Expr::value(false))
         .filter(access_key::Column::UserId.eq(user_id))
         .filter(access_key::Column::RecycledWithUser.eq(true))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
     // Counted, not assumed: whatever is live now is what the two-key limit sees.
     let live_keys = access_key::Entity::find()
         .filter(access_key::Column::UserId.eq(user_id))
         .filter(access_key::Column::RecycledAt.is_null())
-        .count(&txn)
+        .count(change.db())
         .await?;
     ram_user::Entity::update_many()
         .col_expr(
@@ -98,26 +96,32 @@ pub async fn restore_user(
             Expr::value(live_keys as i32),
         )
         .filter(ram_user::Column::Id.eq(user_id))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
-    txn.commit().await?;
-    // Its keys and its permissions went (or came back) with it.
-    svc.key_cache.invalidate_all();
-    svc.grants_cache.invalidate(&(account_id, user_id));
-    Ok(())
+    // Its keys and its permissions came back with it.
+    change.forget_every_key();
+    change.forget_grants(account_id, user_id);
+    change.commit().await
 }
 
 /// Deletes a recycled user for good now, with all its keys; their IDs are retired.
-pub async fn purge_user(svc: &Services, account_id: i64, user_id: i64) -> Result<(), DomainError> {
+pub async fn purge_user<'a>(
+    by: impl Into<Author<'a>>,
+    account_id: i64,
+    user_id: i64,
+) -> Result<(), DomainError> {
+    let mut change = by.into().begin().await?;
     let in_bin = ram_user::Entity::find_by_id(user_id)
         .filter(ram_user::Column::AccountId.eq(account_id))
         .filter(ram_user::Column::RecycledAt.is_not_null())
-        .count(&svc.db)
+        .count(change.db())
         .await?;
     if in_bin == 0 {
+        change.abandon().await?;
         return Err(user_not_in_recycle_bin());
     }
-    purge(svc, user_id).await
+    purge(&mut change, user_id).await?;
+    change.commit().await
 }
 
 /// Purges every recycled user whose 30 days are over, with its keys; returns how many users.
@@ -131,32 +135,34 @@ pub async fn purge_due_users(svc: &Services) -> Result<u64, DomainError> {
         .all(&svc.db)
         .await?;
     for user_id in &due {
-        purge(svc, *user_id).await?;
+        let mut change = Author::from(svc).begin().await?;
+        purge(&mut change, *user_id).await?;
+        change.commit().await?;
     }
     Ok(due.len() as u64)
 }
 
-async fn purge(svc: &Services, user_id: i64) -> Result<(), DomainError> {
-    let now = svc.clock.now();
-    let txn = svc.db.begin().await?;
+async fn purge(change: &mut Change<'_>, user_id: i64) -> Result<(), DomainError> {
+    let now = change.svc.clock.now();
     let key_ids: Vec<String> = access_key::Entity::find()
         .select_only()
         .column(access_key::Column::AccessKeyId)
         .filter(access_key::Column::UserId.eq(user_id))
         .into_tuple()
-        .all(&txn)
+        .all(change.db())
         .await?;
     for access_key_id in &key_ids {
-        retire(&txn, access_key_id, now).await?;
+        retire(change.db(), access_key_id, now).await?;
     }
     access_key::Entity::delete_many()
         .filter(access_key::Column::UserId.eq(user_id))
-        .exec(&txn)
+        .exec(change.db())
         .await?;
-    ram_user::Entity::delete_by_id(user_id).exec(&txn).await?;
-    txn.commit().await?;
+    ram_user::Entity::delete_by_id(user_id)
+        .exec(change.db())
+        .await?;
     // Its keys went with it (its permissions were gone once it was recycled).
-    svc.key_cache.invalidate_all();
+    change.forget_every_key();
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
+use crate::domain::change::Author;
 use crate::domain::error::{DomainError, VerificationError};
 use crate::domain::identity;
 use crate::domain::principal::Principal;
@@ -42,11 +43,13 @@ pub struct CodeSent {
     pub resend_after: Duration,
 }
 
-pub async fn send_code(
-    svc: &Services,
+pub async fn send_code<'a>(
+    by: impl Into<Author<'a>>,
     principal: Principal,
     purpose: Purpose,
 ) -> Result<CodeSent, DomainError> {
+    let by = by.into();
+    let svc = by.svc();
     if crate::domain::mfa::is_bound(svc, principal).await? {
         return Err(VerificationError::UseMfaDevice.into());
     }
@@ -65,11 +68,12 @@ pub async fn send_code(
     let code = format!("{:06}", OsRng.unwrap_err().random_range(0..1_000_000u32));
 
     // One open code per principal and purpose: a new one replaces the old.
+    let change = by.begin().await?;
     verification_code::Entity::update_many()
         .filter(owned_by(principal, purpose))
         .col_expr(verification_code::Column::ConsumedAt, Expr::value(now))
         .filter(verification_code::Column::ConsumedAt.is_null())
-        .exec(&svc.db)
+        .exec(change.db())
         .await?;
     let (account_id, user_id) = ids(principal);
     verification_code::ActiveModel {
@@ -83,12 +87,14 @@ pub async fn send_code(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&svc.db)
+    .insert(change.db())
     .await?;
+    // Sent before it is kept: a code that could not be sent is not stored as if it had been.
     svc.sender
         .send(&phone, &code)
         .await
         .map_err(|e| DomainError::Internal(format!("sending a code: {e}")))?;
+    change.commit().await?;
     Ok(CodeSent {
         masked_phone: mask_phone(&phone),
         expires_in: ttl,
