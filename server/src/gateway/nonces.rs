@@ -76,6 +76,13 @@ struct Bucket {
     fingerprints: std::collections::HashSet<u64, BuildHasherDefault<RandomBits>>,
 }
 
+impl Bucket {
+    /// Whether this bucket remembers `fingerprint` for `minute`.
+    fn holds(&self, minute: i64, fingerprint: u64) -> bool {
+        self.minute == minute && self.fingerprints.contains(&fingerprint)
+    }
+}
+
 /// Counts by expiry minute, in the same ring as the buckets.
 #[derive(Clone, Copy, Default)]
 struct Load([(i64, u32); MINUTES]);
@@ -143,18 +150,24 @@ impl NonceStore {
             // Out of the window already; the timestamp check refuses such a request first.
             return Nonce::Used;
         }
+        let fingerprint = self.fingerprint(access_key_id, nonce, timestamp);
+        let shard = &self.shards[(fingerprint % SHARDS as u64) as usize];
+        let slot = expiry.rem_euclid(MINUTES as i64) as usize;
         if self.entries.load(Ordering::Relaxed) * 100 >= self.max_entries * PRESSURE_PERCENT {
+            // A replay is told it is one, even when new nonces are being throttled.
+            let held = shard.lock().unwrap_or_else(|p| p.into_inner()).minutes[slot]
+                .holds(expiry, fingerprint);
+            if held {
+                return Nonce::Used;
+            }
             self.forget_expired(now);
             if let Some(refusal) = self.over_share(access_key_id, account_id, now_minute) {
                 self.throttled.fetch_add(1, Ordering::Relaxed);
                 return refusal;
             }
         }
-        let fingerprint = self.fingerprint(access_key_id, nonce, timestamp);
-        let mut shard = self.shards[(fingerprint % SHARDS as u64) as usize]
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let bucket = &mut shard.minutes[expiry.rem_euclid(MINUTES as i64) as usize];
+        let mut shard = shard.lock().unwrap_or_else(|p| p.into_inner());
+        let bucket = &mut shard.minutes[slot];
         if bucket.minute != expiry {
             // Whatever it held expired (no two live minutes share a bucket).
             self.entries
@@ -403,6 +416,11 @@ mod tests {
         let answered = flooder.by_ref().take_while(|n| *n == Nonce::Fresh).count();
         assert!((880..=910).contains(&answered), "{answered}");
         assert_eq!(flooder.next(), Some(Nonce::Throttled), "stays throttled");
+        assert_eq!(
+            store.check("LTAIflood", 1, "f0", now, now),
+            Nonce::Used,
+            "a replay is refused as one, not throttled"
+        );
         for n in 0..50 {
             assert_eq!(
                 store.check("LTAIquiet", 2, &format!("q{n}"), now, now),
