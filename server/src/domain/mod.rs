@@ -12,6 +12,7 @@ pub mod leaks;
 pub mod mfa;
 pub mod network_policy;
 pub mod permissions;
+pub mod policy;
 pub mod principal;
 pub mod ram_users;
 pub mod recycle_bin;
