@@ -11,7 +11,6 @@ use server::domain::access_keys::{self, KeyOwner};
 use server::gateway::Gateway;
 use server::infra::entities::{audit_event, ram_user};
 use support::api_client::v1_call;
-use support::console_client::Caller;
 use support::{on_every_database, Harness};
 
 /// Events of this name already written (the queue is not flushed here).
@@ -94,13 +93,7 @@ async fn an_api_write_commits_with_its_event_and_a_read_waits_for_the_queue() {
 #[tokio::test]
 async fn a_console_write_commits_with_its_event() {
     on_every_database(|h| async move {
-        h.account("acme").await;
-        let owner = Caller::signed_in(
-            h.svc.clone(),
-            "owner@acme.example.com",
-            "correct horse battery",
-        )
-        .await;
+        let owner = h.signed_in_owner("acme").await;
         assert_eq!(
             written(&h, "ConsoleSignin").await.len(),
             1,

@@ -5,7 +5,6 @@ mod support;
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, QueryOrder};
 use server::infra::entities::audit_event;
-use support::console_client::Caller;
 use support::on_every_database;
 
 async fn console_events(h: &support::Harness) -> Vec<audit_event::Model> {
@@ -20,21 +19,10 @@ async fn console_events(h: &support::Harness) -> Vec<audit_event::Model> {
         .collect()
 }
 
-/// A new account's owner, signed in to the console.
-async fn signed_in_owner(h: &support::Harness) -> Caller {
-    h.account("acme").await;
-    Caller::signed_in(
-        h.svc.clone(),
-        "owner@acme.example.com",
-        "correct horse battery",
-    )
-    .await
-}
-
 #[tokio::test]
 async fn creating_a_key_in_the_console_records_the_operation_its_key_and_its_result() {
     on_every_database(|h| async move {
-        let owner = signed_in_owner(&h).await;
+        let owner = h.signed_in_owner("acme").await;
         let (sent, _) = owner.call("send_verification_code", &[]).await;
         assert_eq!(sent, StatusCode::OK);
         let code = h.sender.last_code();
@@ -90,7 +78,7 @@ async fn creating_a_key_in_the_console_records_the_operation_its_key_and_its_res
 #[tokio::test]
 async fn signing_in_and_out_of_the_console_are_recorded_as_successes() {
     on_every_database(|h| async move {
-        let owner = signed_in_owner(&h).await;
+        let owner = h.signed_in_owner("acme").await;
         let signed_out = owner.send("sign_out", &[]).await;
         assert!(
             signed_out.status().is_success() || signed_out.status().is_redirection(),

@@ -332,13 +332,7 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
 #[tokio::test]
 async fn a_request_the_console_never_sends_is_a_bad_request_not_a_server_fault() {
     on_every_database(|h| async move {
-        h.account("acme").await;
-        let owner = Caller::signed_in(
-            h.svc.clone(),
-            "owner@acme.example.com",
-            "correct horse battery",
-        )
-        .await;
+        let owner = h.signed_in_owner("acme").await;
         for (endpoint, form) in [
             (
                 "set_access_key_status",

@@ -125,6 +125,17 @@ impl Harness {
         .expect("update the security preference");
     }
 
+    /// A new account `alias`'s owner, signed in to the console.
+    pub async fn signed_in_owner(&self, alias: &str) -> console_client::Caller {
+        self.account(alias).await;
+        console_client::Caller::signed_in(
+            self.svc.clone(),
+            &format!("owner@{alias}.example.com"),
+            "correct horse battery",
+        )
+        .await
+    }
+
     /// An account owner with a known password; returns its id.
     pub async fn account(&self, alias: &str) -> i64 {
         identity::create_account(
