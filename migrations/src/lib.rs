@@ -15,6 +15,7 @@ mod m20261122_000011_create_audit_events;
 mod m20261122_000012_create_mfa_devices;
 mod m20261123_000013_add_ram_user_security_preferences;
 mod m20261204_000014_add_session_epochs;
+mod m20261206_000015_create_policies_and_groups;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_create_mfa_devices::Migration),
             Box::new(m20261123_000013_add_ram_user_security_preferences::Migration),
             Box::new(m20261204_000014_add_session_epochs::Migration),
+            Box::new(m20261206_000015_create_policies_and_groups::Migration),
         ]
     }
 }

@@ -110,9 +110,15 @@ async fn main() {
             };
             for (i, (_, filter)) in filters(t).into_iter().enumerate() {
                 let started = Instant::now();
-                let page = audit::search(&t.svc, owner, &filter, None, AUDIT_EVENTS_PER_PAGE)
-                    .await
-                    .unwrap();
+                let page = audit::search(
+                    &t.svc,
+                    &server::domain::permissions::Requester::plain(owner),
+                    &filter,
+                    None,
+                    AUDIT_EVENTS_PER_PAGE,
+                )
+                .await
+                .unwrap();
                 let took = started.elapsed();
                 // At the check size (seconds of events, not days) the failures and the week-old
                 // range match fewer than a page; every other filter fills one.
@@ -157,7 +163,11 @@ async fn export_whole_trail(t: &Trail) {
         account_id: t.account_id,
     };
     let before = resident_mib("self");
-    let mut export = audit::CsvExport::new(t.svc.clone(), owner, EventFilter::default());
+    let mut export = audit::CsvExport::new(
+        t.svc.clone(),
+        server::domain::permissions::Requester::plain(owner),
+        EventFilter::default(),
+    );
     let (mut bytes, mut lines, mut highest) = (0usize, 0usize, before);
     let started = Instant::now();
     while let Some(chunk) = export.next_chunk().await.unwrap() {

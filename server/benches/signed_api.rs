@@ -31,7 +31,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use server::domain::access_keys::{self, KeyOwner};
 use server::domain::audit::{self, NewEvent};
 use server::domain::network_policy::{self, NetworkPolicy};
-use server::domain::permissions::{self, SystemPolicy};
+use server::domain::permissions::attachments::{self, Grantee};
+use server::domain::permissions::Requester;
+use server::domain::policy::PolicyType;
 use server::domain::principal::Principal;
 use server::domain::ram_users::{self, NewRamUser};
 use server::domain::services::Services;
@@ -223,11 +225,12 @@ async fn main() {
     .await
     .unwrap()
     .id;
-    permissions::attach(
+    attachments::attach(
         &svc,
         account_id,
-        user_id,
-        SystemPolicy::AliyunRAMReadOnlyAccess,
+        PolicyType::System,
+        "AliyunRAMReadOnlyAccess",
+        Grantee::User("bench-bot"),
     )
     .await
     .unwrap();
@@ -247,9 +250,13 @@ async fn main() {
         .chain(["127.0.0.1".to_owned()])
         .collect();
     let policy = NetworkPolicy::from_entries(true, &entries).unwrap();
-    network_policy::set_account_policy(&svc, Principal::Owner { account_id }, &policy)
-        .await
-        .unwrap();
+    network_policy::set_account_policy(
+        &svc,
+        &Requester::plain(Principal::Owner { account_id }),
+        &policy,
+    )
+    .await
+    .unwrap();
     let gateway = Arc::new(Gateway::new(svc.clone()));
     // Left running until the benchmark's process ends.
     std::mem::forget(server::jobs::Jobs::start(

@@ -10,7 +10,8 @@ use server::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, Use
 use server::console::{console_router, ConsoleSessionStore};
 use server::domain::access_keys::{self, KeyOwner};
 use server::domain::identity::{self, NewAccount};
-use server::domain::permissions::{self, SystemPolicy};
+use server::domain::permissions::attachments::{self, Grantee};
+use server::domain::policy::{PolicyType, SystemPolicy};
 use server::domain::ram_users::{self, NewRamUser};
 use server::domain::services::Services;
 use server::gateway::nonces::{NonceStore, Restored};
@@ -268,7 +269,14 @@ async fn create_user(
     )
     .await?;
     for policy in &policies {
-        permissions::attach(&svc, account.id, user.id, *policy).await?;
+        attachments::attach(
+            &svc,
+            account.id,
+            PolicyType::System,
+            policy.name(),
+            Grantee::User(&user.name),
+        )
+        .await?;
     }
     println!(
         "{}",

@@ -163,5 +163,6 @@ fn user_create_with_policies_then_a_key_for_that_user() {
         "",
     );
     assert_eq!(bad_policy.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad_policy.stderr).contains("no system policy named Root"));
+    assert!(String::from_utf8_lossy(&bad_policy.stderr)
+        .contains("The policy Root of type System does not exist"));
 }

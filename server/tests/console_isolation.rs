@@ -258,10 +258,7 @@ async fn ram_users_get_exactly_what_their_policies_and_the_setting_allow() {
                 .await
                 .unwrap();
             if let Some(policy) = policy {
-                let policy = server::domain::permissions::SystemPolicy::from_name(policy).unwrap();
-                server::domain::permissions::attach(&h.svc, acme, id, policy)
-                    .await
-                    .unwrap();
+                h.attach(acme, id, policy).await;
             }
         }
         let reader = Caller::signed_in(

@@ -12,6 +12,7 @@ use server::domain::access_keys::{self, KeyOwner};
 use server::domain::audit::{self, EventFilter};
 use server::domain::error::{DomainError, VerificationError};
 use server::domain::leaks;
+use server::domain::permissions::Requester;
 use server::domain::principal::Principal;
 use server::gateway::Gateway;
 use server::infra::entities::audit_event;
@@ -204,7 +205,11 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
         // Every call of this account's key, newest first; nothing of the other account's.
         let by_key = |filter: EventFilter| {
             let svc = h.svc.clone();
-            async move { audit::search(&svc, owner, &filter, None, 50).await.unwrap() }
+            async move {
+                audit::search(&svc, &Requester::plain(owner), &filter, None, 50)
+                    .await
+                    .unwrap()
+            }
         };
         let all = by_key(EventFilter {
             access_key_id: Some(id.clone()),
@@ -281,7 +286,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
         let mut after = None;
         loop {
             let filter = EventFilter::default();
-            let page = audit::search(&h.svc, owner, &filter, after, 2)
+            let page = audit::search(&h.svc, &Requester::plain(owner), &filter, after, 2)
                 .await
                 .unwrap();
             paged.extend(page.events.into_iter().map(|r| r.event.id));
@@ -329,7 +334,7 @@ async fn the_audit_trail_keeps_every_call_finds_it_and_never_holds_a_secret() {
         }
         let csv = audit::export_csv(
             h.svc.clone(),
-            owner,
+            Requester::plain(owner),
             &EventFilter {
                 access_key_id: Some(id.clone()),
                 ..Default::default()
@@ -437,7 +442,7 @@ async fn stored_events_read_back_field_for_field_and_wait_out_a_refusal() {
                 to: Some(at),
                 ..Default::default()
             };
-            let page = audit::search(&h.svc, owner, &filter, None, 50)
+            let page = audit::search(&h.svc, &Requester::plain(owner), &filter, None, 50)
                 .await
                 .unwrap();
             let names: Vec<&str> = page
@@ -687,7 +692,7 @@ async fn an_exported_cell_that_starts_like_a_formula_is_text_to_a_spreadsheet() 
         h.svc.audit.flush(&h.svc.db).await;
         let csv = audit::export_csv(
             h.svc.clone(),
-            Principal::Owner { account_id },
+            Requester::plain(Principal::Owner { account_id }),
             &EventFilter::default(),
         )
         .await
@@ -924,7 +929,7 @@ async fn the_csv_export_comes_a_page_at_a_time_and_misses_nothing() {
     h.svc.audit.flush(&h.svc.db).await;
     let mut export = CsvExport::new(
         h.svc.clone(),
-        Principal::Owner { account_id },
+        Requester::plain(Principal::Owner { account_id }),
         EventFilter::default(),
     );
     let mut chunks = Vec::new();

@@ -1,13 +1,30 @@
-//! Who may do what: the owner, RAM administrators, read-only administrators, plain RAM users.
+//! Who may do what: the owner, RAM administrators, read-only administrators, plain RAM users,
+//! each decided by the policy engine from what is attached to them.
 mod support;
 
 use server::domain::error::DomainError;
-use server::domain::permissions::{self, Grants, SystemPolicy};
+use server::domain::permissions::attachments::{self, Grantee};
+use server::domain::permissions::{self, Requester, Resource};
+use server::domain::policy::{PolicyType, SystemPolicy};
 use server::domain::principal::Principal;
 use server::domain::ram_users;
 use server::domain::recycle_bin;
+use server::domain::services::Services;
 use server::infra::clock::Clock;
 use support::on_every_database;
+
+fn ram_user(account_id: i64, user_id: i64) -> Requester {
+    Requester::plain(Principal::RamUser {
+        account_id,
+        user_id,
+    })
+}
+
+async fn may(svc: &Services, who: Requester, action: &str, resource: Resource<'_>) -> bool {
+    permissions::allows(svc, &who, action, resource)
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn each_policy_grants_what_it_says_and_no_more() {
@@ -17,70 +34,56 @@ async fn each_policy_grants_what_it_says_and_no_more() {
         let full = h.user(account_id, "full").await;
         let reader = h.user(account_id, "reader").await;
         let plain = h.user(account_id, "plain").await;
-        permissions::attach(&h.svc, account_id, admin, SystemPolicy::AdministratorAccess)
-            .await
-            .unwrap();
-        permissions::attach(&h.svc, account_id, full, SystemPolicy::AliyunRAMFullAccess)
-            .await
-            .unwrap();
-        permissions::attach(
-            &h.svc,
-            account_id,
-            reader,
-            SystemPolicy::AliyunRAMReadOnlyAccess,
-        )
-        .await
-        .unwrap();
-        let grants = |user_id| {
-            permissions::grants(
-                &h.svc,
-                Principal::RamUser {
-                    account_id,
-                    user_id,
-                },
-            )
-        };
-
-        let owner = permissions::grants(&h.svc, Principal::Owner { account_id })
-            .await
-            .unwrap();
-        assert!(owner.is_owner && owner.manage_users, "{}", h.backend);
+        h.attach(account_id, admin, "AdministratorAccess").await;
+        h.attach(account_id, full, "AliyunRAMFullAccess").await;
+        h.attach(account_id, reader, "AliyunRAMReadOnlyAccess")
+            .await;
+        let svc = &h.svc;
+        let owner = Requester::plain(Principal::Owner { account_id });
+        assert!(may(svc, owner, "ram:CreateUser", Resource::Users).await);
+        assert!(may(svc, owner, "ram:CreateAccessKey", Resource::Account).await);
         for user_id in [admin, full] {
-            let g = grants(user_id).await.unwrap();
-            assert!(!g.is_owner, "a RAM administrator is never the owner");
-            assert!(g.view_users && g.manage_users && g.may_manage_keys_of(plain));
+            let who = ram_user(account_id, user_id);
+            assert!(may(svc, who, "ram:CreateUser", Resource::User("x")).await);
+            assert!(may(svc, who, "ram:CreateAccessKey", Resource::User("plain")).await);
         }
-        let r = grants(reader).await.unwrap();
+        let r = ram_user(account_id, reader);
+        assert!(may(svc, r, "ram:ListUsers", Resource::Users).await);
+        assert!(may(svc, r, "ram:ListAccessKeys", Resource::User("plain")).await);
+        assert!(!may(svc, r, "ram:CreateAccessKey", Resource::User("plain")).await);
         assert!(
-            r.view_users
-                && !r.manage_users
-                && r.may_view_keys_of(plain)
-                && !r.may_manage_keys_of(plain)
-        );
-        assert!(
-            !r.may_manage_keys_of(reader),
+            !may(svc, r, "ram:CreateAccessKey", Resource::User("reader")).await,
             "read-only means read-only, own keys included"
         );
 
-        let p = grants(plain).await.unwrap();
-        assert_eq!(
-            p,
-            Grants {
-                is_owner: false,
-                view_users: false,
-                manage_users: false,
-                manage_own_keys: false,
-                user_id: Some(plain)
+        let p = ram_user(account_id, plain);
+        assert!(!may(svc, p, "ram:ListUsers", Resource::Users).await);
+        let refused = permissions::key_owner(svc, &p, None, "ram:CreateAccessKey").await;
+        match refused {
+            Err(DomainError::AccessDenied(denied)) => {
+                assert_eq!(denied.action, "ram:CreateAccessKey");
+                assert_eq!(denied.no_permission_type(), "ImplicitDeny");
+                assert!(
+                    denied.to_string().contains("AllowUserToManageAccessKeys"),
+                    "says how to allow it: {denied}"
+                );
             }
-        );
-        assert!(Grants::require(p.may_manage_keys_of(plain), "no").is_err());
+            other => panic!("{other:?}"),
+        }
 
         h.allow_users_to_manage_own_keys(account_id).await;
-        let p = grants(plain).await.unwrap();
         assert!(
-            p.may_manage_keys_of(plain) && !p.may_manage_keys_of(admin) && !p.view_users,
+            permissions::key_owner(svc, &p, None, "ram:CreateAccessKey")
+                .await
+                .is_ok(),
             "{}",
             h.backend
+        );
+        assert!(!may(svc, p, "ram:CreateAccessKey", Resource::User("admin")).await);
+        assert!(!may(svc, p, "ram:ListUsers", Resource::Users).await);
+        assert!(
+            !may(svc, p, "ram:SetAccessKeyPolicy", Resource::User("plain")).await,
+            "a key's own network policy replaces the account's: not part of self-management"
         );
     })
     .await;
@@ -91,34 +94,60 @@ async fn attaching_is_idempotent_and_stays_inside_the_account() {
     on_every_database(|h| async move {
         let acme = h.account("acme").await;
         let other = h.account("other").await;
-        let user = h.user(acme, "ops").await;
-        permissions::attach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
-            .await
-            .unwrap();
-        permissions::attach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
+        h.user(acme, "ops").await;
+        let full = || {
+            attachments::attach(
+                &h.svc,
+                acme,
+                PolicyType::System,
+                "AliyunRAMFullAccess",
+                Grantee::User("ops"),
+            )
+        };
+        full().await.unwrap();
+        full().await.unwrap();
+        let attached = attachments::policies_for_user(&h.svc, acme, "ops", true)
             .await
             .unwrap();
         assert_eq!(
-            permissions::policies_of(&h.svc, user).await.unwrap(),
-            [SystemPolicy::AliyunRAMFullAccess]
+            attached
+                .iter()
+                .map(|a| a.policy_name.as_str())
+                .collect::<Vec<_>>(),
+            ["AliyunRAMFullAccess"]
         );
-        let foreign =
-            permissions::attach(&h.svc, other, user, SystemPolicy::AdministratorAccess).await;
+        let foreign = attachments::attach(
+            &h.svc,
+            other,
+            PolicyType::System,
+            "AdministratorAccess",
+            Grantee::User("ops"),
+        )
+        .await;
         assert!(
             matches!(foreign, Err(DomainError::NotFound { .. })),
             "{}",
             h.backend
         );
-        permissions::detach(&h.svc, acme, user, SystemPolicy::AliyunRAMFullAccess)
-            .await
-            .unwrap();
-        assert!(permissions::policies_of(&h.svc, user)
+        attachments::detach(
+            &h.svc,
+            acme,
+            PolicyType::System,
+            "AliyunRAMFullAccess",
+            Grantee::User("ops"),
+        )
+        .await
+        .unwrap();
+        assert!(attachments::policies_for_user(&h.svc, acme, "ops", true)
             .await
             .unwrap()
             .is_empty());
         assert!(matches!(
             SystemPolicy::from_name("RootAccess"),
-            Err(DomainError::Invalid { .. })
+            Err(DomainError::NotFound {
+                code: "EntityNotExist.Policy",
+                ..
+            })
         ));
     })
     .await;
@@ -198,9 +227,7 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
     on_every_database(|h| async move {
         let account_id = h.account("acme").await;
         let admin = h.user(account_id, "admin").await;
-        permissions::attach(&h.svc, account_id, admin, SystemPolicy::AliyunRAMFullAccess)
-            .await
-            .unwrap();
+        h.attach(account_id, admin, "AliyunRAMFullAccess").await;
         ram_users::set_console_password(
             &h.svc,
             account_id,
@@ -213,12 +240,8 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
             support::password_sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
                 .await
                 .unwrap();
-        assert!(
-            permissions::grants(&h.svc, principal)
-                .await
-                .unwrap()
-                .manage_users
-        );
+        let who = Requester::plain(principal);
+        assert!(may(&h.svc, who, "ram:CreateUser", Resource::Users).await);
 
         ram_users::delete(
             &h.svc,
@@ -228,10 +251,10 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
         )
         .await
         .unwrap();
-        let grants = permissions::grants(&h.svc, principal).await.unwrap();
+        let set = permissions::policy_set(&h.svc, principal).await.unwrap();
         assert!(
-            !grants.view_users && !grants.manage_users && !grants.manage_own_keys,
-            "a session opened before the delete keeps nothing: {grants:?} ({})",
+            set.policies.is_empty(),
+            "a session opened before the delete keeps nothing: {set:?} ({})",
             h.backend
         );
         let again =
@@ -248,17 +271,12 @@ async fn a_deleted_user_can_neither_sign_in_nor_keep_its_grants() {
         support::password_sign_in(&h.svc, "admin@acme.onaliyun.com", "a long passphrase", None)
             .await
             .expect("restored with its password and policies");
-        assert!(
-            permissions::grants(&h.svc, principal)
-                .await
-                .unwrap()
-                .manage_users
-        );
+        assert!(may(&h.svc, who, "ram:CreateUser", Resource::Users).await);
     })
     .await;
 }
 
-/// A RAM user's permissions are cached, so its signed calls read none of them from the database;
+/// A RAM user's policies are cached, so its signed calls read none of them from the database;
 /// a change made on another instance sharing the database still counts within a second, as for
 /// keys.
 #[tokio::test]
@@ -280,27 +298,31 @@ async fn a_policy_detached_on_one_instance_stops_granting_on_another_within_a_se
     .await
     .unwrap()
     .id;
-    let principal = Principal::RamUser {
-        account_id,
-        user_id,
-    };
-    permissions::attach(&one, account_id, user_id, SystemPolicy::AliyunRAMFullAccess)
-        .await
-        .unwrap();
+    let who = ram_user(account_id, user_id);
+    support::attach_system_policy(&one, account_id, user_id, "AliyunRAMFullAccess").await;
     for svc in [&one, &two] {
-        let grants = permissions::grants(svc, principal).await.unwrap();
-        assert!(grants.manage_users, "granted, and cached on both instances");
+        assert!(
+            may(svc, who, "ram:CreateUser", Resource::Users).await,
+            "granted, and cached on both instances"
+        );
     }
 
-    permissions::detach(&one, account_id, user_id, SystemPolicy::AliyunRAMFullAccess)
-        .await
-        .unwrap();
-    let here = permissions::grants(&one, principal).await.unwrap();
+    attachments::detach(
+        &*one,
+        account_id,
+        PolicyType::System,
+        "AliyunRAMFullAccess",
+        Grantee::User("admin"),
+    )
+    .await
+    .unwrap();
     assert!(
-        !here.manage_users,
+        !may(&one, who, "ram:CreateUser", Resource::Users).await,
         "at once on the instance that changed it"
     );
     tokio::time::sleep(server::infra::cache::TTL + std::time::Duration::from_millis(50)).await;
-    let elsewhere = permissions::grants(&two, principal).await.unwrap();
-    assert!(!elsewhere.manage_users, "within a second on the other one");
+    assert!(
+        !may(&two, who, "ram:CreateUser", Resource::Users).await,
+        "within a second on the other one"
+    );
 }

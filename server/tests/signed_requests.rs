@@ -325,9 +325,15 @@ async fn a_call_refused_by_its_network_policy_spends_no_nonce() {
     on_every_database(|h| async move {
         let (account_id, id, secret) = owner_key(&h).await;
         let policy = NetworkPolicy::from_entries(true, &["198.51.100.0/24".to_owned()]).unwrap();
-        network_policy::set_key_policy(&h.svc, Principal::Owner { account_id }, None, &id, &policy)
-            .await
-            .unwrap();
+        network_policy::set_key_policy(
+            &h.svc,
+            &server::domain::permissions::Requester::plain(Principal::Owner { account_id }),
+            None,
+            &id,
+            &policy,
+        )
+        .await
+        .unwrap();
         let gateway = Arc::new(Gateway::new(h.svc.clone()));
         let mut request = list_users_signed(&id, &secret);
         request.source_ip = Some("203.0.113.9".parse().unwrap());

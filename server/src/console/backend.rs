@@ -22,7 +22,8 @@ use crate::domain::identity::{self, NewAccount, SignIn};
 use crate::domain::leaks;
 use crate::domain::mfa;
 use crate::domain::network_policy::{self, NetworkPolicy, PolicyLevel};
-use crate::domain::permissions::{self, Grants, SystemPolicy};
+use crate::domain::permissions::{self, Requester, Resource, SystemPolicy};
+use crate::domain::policy::PolicyType;
 use crate::domain::principal::Principal;
 use crate::domain::ram_users::{self, KeyHolder, NewRamUser, UserChanges, UserKeys};
 use crate::domain::recycle_bin;
@@ -37,6 +38,10 @@ const PRINCIPAL: &str = "principal";
 /// The principal's session epoch when this session started or last changed a credential
 /// ([`identity::sessions`]): an older one than the identity's means the session has ended.
 const EPOCH: &str = "epoch";
+/// What the sign-in brought for policy conditions: the address it came from, and whether an
+/// MFA code was entered.
+const SOURCE_IP: &str = "source_ip";
+const MFA_PRESENT: &str = "mfa_present";
 
 pub struct Console(pub Arc<Services>);
 
@@ -122,29 +127,59 @@ impl Console {
         Ok(())
     }
 
-    /// Whose keys a request is about, checked against what the caller may see or, with
-    /// `change`, change (the rule itself is [`permissions::key_owner`]).
+    /// The signed-in principal with what its sign-in brought for policy conditions.
+    pub(super) async fn requester(&self, session: &Session) -> Result<Requester, ConsoleError> {
+        let principal = self.principal(session).await?;
+        Ok(Requester {
+            principal,
+            source_ip: session
+                .get::<Option<IpAddr>>(SOURCE_IP)
+                .await
+                .map_err(internal)?
+                .flatten(),
+            mfa_present: session
+                .get(MFA_PRESENT)
+                .await
+                .map_err(internal)?
+                .unwrap_or(false),
+            // The console's transport is the operator's proxy's business; nothing says it here.
+            secure_transport: false,
+        })
+    }
+
+    /// The signed-in caller, once authorized for `action` (such as `ram:CreateUser`) on
+    /// `resource`: the one question every console operation asks, as every API action does.
+    async fn authorized(
+        &self,
+        session: &Session,
+        action: &str,
+        resource: Resource<'_>,
+    ) -> Result<Requester, ConsoleError> {
+        let who = self.requester(session).await?;
+        permissions::authorize(&self.0, &who, action, resource).await?;
+        Ok(who)
+    }
+
+    /// Whose keys a key operation is about, once the caller is authorized for `action` on them
+    /// (the rule itself is [`permissions::key_owner`]).
     async fn key_owner(
         &self,
         session: &Session,
-        user: Option<String>,
-        change: bool,
-    ) -> Result<(Principal, KeyOwner, Grants), ConsoleError> {
-        let principal = self.principal(session).await?;
-        let (owner, grants) =
-            permissions::key_owner(&self.0, principal, user.as_deref(), change).await?;
-        Ok((principal, owner, grants))
+        user: Option<&str>,
+        action: &str,
+    ) -> Result<(Requester, KeyOwner), ConsoleError> {
+        let who = self.requester(session).await?;
+        let owner = permissions::key_owner(&self.0, &who, user, action).await?;
+        Ok((who, owner))
     }
 
-    /// The caller's account, when it may manage RAM users (and so the recycle bin).
-    async fn managing_users(&self, session: &Session) -> Result<(i64, Grants), ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        Grants::require(
-            grants.manage_users,
-            "You do not have permission to manage RAM users.",
-        )?;
-        Ok((principal.account_id(), grants))
+    async fn allows(
+        &self,
+        who: &Requester,
+        action: &str,
+        resource: Resource<'_>,
+    ) -> Result<bool, ConsoleError> {
+        Ok(permissions::allows(&self.0, who, action, resource).await?)
     }
 
     async fn user_row(&self, user: ram_user::Model, alias: &str) -> UserRow {
@@ -172,7 +207,14 @@ impl Console {
         name: &str,
         password: Option<String>,
     ) -> Result<(), ConsoleError> {
-        let (account_id, _) = self.managing_users(session).await?;
+        let action = match password {
+            Some(_) => "ram:UpdateLoginProfile",
+            None => "ram:DeleteLoginProfile",
+        };
+        let who = self
+            .authorized(session, action, Resource::User(name))
+            .await?;
+        let account_id = who.principal.account_id();
         let user = ram_users::find(&self.0, account_id, name).await?;
         Ok(ram_users::set_console_password(by, account_id, user.id, password).await?)
     }
@@ -182,8 +224,15 @@ impl Console {
         &self,
         session: &Session,
         principal: Principal,
+        source: Option<IpAddr>,
+        mfa_present: bool,
     ) -> Result<(), ConsoleError> {
         session.cycle_id().await.map_err(internal)?;
+        session.insert(SOURCE_IP, source).await.map_err(internal)?;
+        session
+            .insert(MFA_PRESENT, mfa_present)
+            .await
+            .map_err(internal)?;
         // A RAM user's sign-in lasts as long as the account's security preference says; the
         // owner's ends after the console's inactivity timeout.
         if let Principal::RamUser { account_id, .. } = principal {
@@ -224,7 +273,7 @@ impl ConsoleBackend for Console {
                 password: form.password,
             };
             let principal = identity::set_up_first_account(by, new, &form.confirm_password).await?;
-            self.start_session(session, principal).await
+            self.start_session(session, principal, None, false).await
         })
         .await
     }
@@ -240,7 +289,13 @@ impl ConsoleBackend for Console {
         let operation = Operation::write("ConsoleSignin").with("email", &email);
         self.recorded(session, operation, |by| async move {
             match identity::sign_in(by, &email, &password, mfa_code.as_deref(), source).await? {
-                SignIn::Complete(principal) => self.start_session(session, principal).await,
+                // A code is asked for only when a device is bound, and checked when given.
+                SignIn::Complete(principal) => {
+                    let mfa_present = mfa_code.is_some_and(|c| !c.is_empty())
+                        && mfa::is_bound(&self.0, principal).await?;
+                    self.start_session(session, principal, source, mfa_present)
+                        .await
+                }
                 // The password was right: the form now asks for the device's code too.
                 SignIn::NeedsMfaCode => Err(ConsoleError::invalid(
                     "mfa_code",
@@ -270,7 +325,8 @@ impl ConsoleBackend for Console {
             session.flush().await.map_err(internal)?;
             return Ok(None);
         };
-        let grants = permissions::grants(&self.0, principal).await?;
+        let who = self.requester(session).await?;
+        let can_view_users = self.allows(&who, "ram:ListUsers", Resource::Users).await?;
         let (sign_in_name, user_name) = match principal {
             Principal::Owner { .. } => (account.email, None),
             Principal::RamUser { user_id, .. } => {
@@ -292,9 +348,9 @@ impl ConsoleBackend for Console {
         Ok(Some(Identity {
             account_alias: account.alias,
             sign_in_name,
-            is_owner: grants.is_owner,
+            is_owner: matches!(principal, Principal::Owner { .. }),
             user_name,
-            can_view_users: grants.view_users,
+            can_view_users,
             mfa_bound: mfa::is_bound(&self.0, principal).await?,
         }))
     }
@@ -358,7 +414,9 @@ impl ConsoleBackend for Console {
         session: &Session,
         user: Option<String>,
     ) -> Result<AccessKeyList, ConsoleError> {
-        let (_, owner, grants) = self.key_owner(session, user, false).await?;
+        let (who, owner) = self
+            .key_owner(session, user.as_deref(), "ram:ListAccessKeys")
+            .await?;
         let now = self.0.clock.now();
         let keys = access_keys::list(&self.0, owner)
             .await?
@@ -376,7 +434,8 @@ impl ConsoleBackend for Console {
             KeyOwner::Account { .. } => (self.0.settings.max_account_access_keys, false),
             KeyOwner::User { .. } => (access_keys::MAX_USER_ACCESS_KEYS, true),
         };
-        let can_manage = permissions::may_change_keys(&grants, owner);
+        let can_manage =
+            permissions::may_on_keys(&self.0, &who, user.as_deref(), "ram:CreateAccessKey").await?;
         Ok(AccessKeyList {
             keys,
             limit,
@@ -392,9 +451,11 @@ impl ConsoleBackend for Console {
     ) -> Result<VerificationSent, ConsoleError> {
         let operation = Operation::write("SendVerificationCode").with_some("user", user.as_deref());
         self.recorded(session, operation, |by| async move {
-            let (principal, owner, _) = self.key_owner(session, user, true).await?;
+            let (who, owner) = self
+                .key_owner(session, user.as_deref(), "ram:CreateAccessKey")
+                .await?;
             access_keys::ensure_below_limit(&self.0, owner).await?;
-            let sent = verification::send_code(by, principal, Purpose::CreateAccessKey).await?;
+            let sent = verification::send_code(by, who.principal, Purpose::CreateAccessKey).await?;
             Ok(VerificationSent {
                 masked_phone: sent.masked_phone,
                 expires_in_secs: sent.expires_in.num_seconds() as u32,
@@ -412,11 +473,13 @@ impl ConsoleBackend for Console {
     ) -> Result<NewAccessKey, ConsoleError> {
         let operation = Operation::write("CreateAccessKey").with_some("user", user.as_deref());
         self.recorded(session, operation, |by| async move {
-            let (principal, owner, _) = self.key_owner(session, user, true).await?;
+            let (who, owner) = self
+                .key_owner(session, user.as_deref(), "ram:CreateAccessKey")
+                .await?;
             access_keys::ensure_below_limit(&self.0, owner).await?;
             verification::confirm(
                 &self.0,
-                principal,
+                who.principal,
                 Purpose::CreateAccessKey,
                 &verification_code,
             )
@@ -444,7 +507,9 @@ impl ConsoleBackend for Console {
             .on_key(&access_key_id)
             .with("status", status.as_str());
         self.recorded(session, operation, |by| async move {
-            let (_, owner, _) = self.key_owner(session, user, true).await?;
+            let (_, owner) = self
+                .key_owner(session, user.as_deref(), "ram:UpdateAccessKey")
+                .await?;
             let status = match status {
                 AccessKeyStatus::Active => Status::Active,
                 AccessKeyStatus::Inactive => Status::Inactive,
@@ -464,7 +529,9 @@ impl ConsoleBackend for Console {
             .with_some("user", user.as_deref())
             .on_key(&access_key_id);
         self.recorded(session, operation, |by| async move {
-            let (_, owner, _) = self.key_owner(session, user, true).await?;
+            let (_, owner) = self
+                .key_owner(session, user.as_deref(), "ram:DeleteAccessKey")
+                .await?;
             Ok(access_keys::delete(
                 by,
                 owner,
@@ -486,8 +553,8 @@ impl ConsoleBackend for Console {
             .with_some("user", user.as_deref())
             .on_key(&access_key_id);
         self.recorded(session, operation, |by| async move {
-            let principal = self.principal(session).await?;
-            Ok(leaks::report(by, principal, user.as_deref(), &access_key_id).await?)
+            let who = self.requester(session).await?;
+            Ok(leaks::report(by, &who, user.as_deref(), &access_key_id).await?)
         })
         .await
     }
@@ -499,13 +566,10 @@ impl ConsoleBackend for Console {
         marker: Option<i64>,
         before: Option<i64>,
     ) -> Result<UserList, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        Grants::require(
-            grants.view_users,
-            "You do not have permission to view RAM users.",
-        )?;
-        let account_id = principal.account_id();
+        let who = self
+            .authorized(session, "ram:ListUsers", Resource::Users)
+            .await?;
+        let account_id = who.principal.account_id();
         let query = query.trim();
         let found = |users: Vec<ram_user::Model>| {
             let total = users.len() as u64;
@@ -548,7 +612,7 @@ impl ConsoleBackend for Console {
             offset: window.offset,
             total: window.total,
             page_size: USERS_PER_PAGE as u32,
-            can_manage: grants.manage_users,
+            can_manage: self.allows(&who, "ram:CreateUser", Resource::Users).await?,
             account_key,
         })
     }
@@ -560,14 +624,11 @@ impl ConsoleBackend for Console {
     ) -> Result<UserRow, ConsoleError> {
         let operation = Operation::write("CreateUser").with("name", form.name.trim());
         self.recorded(session, operation, |by| async move {
-            let principal = self.principal(session).await?;
-            let grants = permissions::grants(&self.0, principal).await?;
-            Grants::require(
-                grants.manage_users,
-                "You do not have permission to create RAM users.",
-            )?;
-            let account_id = principal.account_id();
             let name = form.name.trim().to_owned();
+            let who = self
+                .authorized(session, "ram:CreateUser", Resource::User(&name))
+                .await?;
+            let account_id = who.principal.account_id();
             let new = NewRamUser {
                 name: form.name,
                 display_name: Some(form.display_name),
@@ -605,22 +666,22 @@ impl ConsoleBackend for Console {
     }
 
     async fn get_user(&self, session: &Session, name: String) -> Result<UserDetail, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        let account_id = principal.account_id();
+        let who = self
+            .authorized(session, "ram:GetUser", Resource::User(&name))
+            .await?;
+        let account_id = who.principal.account_id();
         let user = ram_users::find(&self.0, account_id, &name).await?;
-        Grants::require(
-            grants.view_users || grants.user_id == Some(user.id),
-            "You do not have permission to view RAM users.",
-        )?;
         let alias = self.account_alias(account_id).await?;
-        let attached = permissions::policies_of(&self.0, user.id).await?;
+        let attached =
+            permissions::attachments::policies_for_user(&self.0, account_id, &name, false).await?;
         let policies = SystemPolicy::ALL
             .into_iter()
             .map(|policy| PolicyRow {
                 name: policy.name().to_owned(),
                 description: policy.description().to_owned(),
-                attached: attached.contains(&policy),
+                attached: attached
+                    .iter()
+                    .any(|a| a.policy_type == PolicyType::System && a.policy_name == policy.name()),
             })
             .collect();
         Ok(UserDetail {
@@ -629,7 +690,9 @@ impl ConsoleBackend for Console {
             mobile_phone: user.mobile_phone.clone(),
             comments: user.comments.clone(),
             has_console_password: user.password_hash.is_some(),
-            can_manage: grants.manage_users,
+            can_manage: self
+                .allows(&who, "ram:UpdateUser", Resource::User(&name))
+                .await?,
             row: self.user_row(user, &alias).await,
         })
     }
@@ -642,7 +705,10 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("UpdateUser").with("name", &name);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(session, "ram:UpdateUser", Resource::User(&name))
+                .await?;
+            let account_id = who.principal.account_id();
             let user = ram_users::find(&self.0, account_id, &name).await?;
             let changes = UserChanges {
                 display_name: edit.display_name,
@@ -696,13 +762,35 @@ impl ConsoleBackend for Console {
         .with("name", &name)
         .with("policy", &policy);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
-            let user = ram_users::find(&self.0, account_id, &name).await?;
-            let policy = SystemPolicy::from_name(&policy)?;
-            if attached {
-                permissions::attach(by, account_id, user.id, policy).await?;
+            let action = if attached {
+                "ram:AttachPolicyToUser"
             } else {
-                permissions::detach(by, account_id, user.id, policy).await?;
+                "ram:DetachPolicyFromUser"
+            };
+            let who = self
+                .authorized(session, action, Resource::User(&name))
+                .await?;
+            let account_id = who.principal.account_id();
+            let policy = SystemPolicy::from_name(&policy)?;
+            let to = permissions::attachments::Grantee::User(&name);
+            if attached {
+                permissions::attachments::attach(
+                    by,
+                    account_id,
+                    PolicyType::System,
+                    policy.name(),
+                    to,
+                )
+                .await?;
+            } else {
+                permissions::attachments::detach(
+                    by,
+                    account_id,
+                    PolicyType::System,
+                    policy.name(),
+                    to,
+                )
+                .await?;
             }
             Ok(())
         })
@@ -713,19 +801,18 @@ impl ConsoleBackend for Console {
         &self,
         session: &Session,
     ) -> Result<SecuritySettings, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        Grants::require(
-            grants.view_users,
-            "You do not have permission to view the account's security settings.",
-        )?;
-        let preference = security_preference::get(&self.0, principal.account_id()).await?;
+        let who = self
+            .authorized(session, "ram:GetSecurityPreference", Resource::Account)
+            .await?;
+        let preference = security_preference::get(&self.0, who.principal.account_id()).await?;
         Ok(SecuritySettings {
             allow_user_to_manage_access_keys: preference.allow_user_to_manage_access_keys,
             allow_user_to_manage_mfa_devices: preference.allow_user_to_manage_mfa_devices,
             login_network_masks: preference.login_network_masks_text(),
             login_session_hours: preference.login_session_hours,
-            can_manage: grants.manage_users,
+            can_manage: self
+                .allows(&who, "ram:SetSecurityPreference", Resource::Account)
+                .await?,
         })
     }
 
@@ -736,7 +823,10 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("SetSecurityPreference");
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(session, "ram:SetSecurityPreference", Resource::Account)
+                .await?;
+            let account_id = who.principal.account_id();
             let changes = PreferenceChanges {
                 allow_user_to_manage_access_keys: changes.allow_user_to_manage_access_keys,
                 allow_user_to_manage_mfa_devices: changes.allow_user_to_manage_mfa_devices,
@@ -756,10 +846,10 @@ impl ConsoleBackend for Console {
         access_key_id: Option<String>,
         user: Option<String>,
     ) -> Result<NetworkPolicyView, ConsoleError> {
-        let principal = self.principal(session).await?;
+        let who = self.requester(session).await?;
+        let principal = who.principal;
         let Some(access_key_id) = access_key_id else {
-            let policy = network_policy::account_policy(&self.0, principal).await?;
-            let grants = permissions::grants(&self.0, principal).await?;
+            let policy = network_policy::account_policy(&self.0, &who).await?;
             let applies = if policy.active {
                 "Active: every AccessKey pair of the account without an active policy of its own \
                  works only from the addresses below."
@@ -773,13 +863,14 @@ impl ConsoleBackend for Console {
                 active: policy.active,
                 entries: policy.entries,
                 applies: applies.to_owned(),
-                can_manage: grants.manage_users,
+                can_manage: self
+                    .allows(&who, "ram:SetAccessKeyPolicyForAccount", Resource::Account)
+                    .await?,
                 recent_sources: Vec::new(),
             });
         };
         let policies =
-            network_policy::key_policies(&self.0, principal, user.as_deref(), &access_key_id)
-                .await?;
+            network_policy::key_policies(&self.0, &who, user.as_deref(), &access_key_id).await?;
         let applies = match policies.applicable() {
             Some((PolicyLevel::AccessKey, _)) => {
                 "This AccessKey pair's own policy applies: its calls pass only from the addresses \
@@ -832,13 +923,12 @@ impl ConsoleBackend for Console {
         .with_some("user", user.as_deref())
         .with("active", active);
         self.recorded(session, operation, |by| async move {
-            let principal = self.principal(session).await?;
+            let who = self.requester(session).await?;
             let policy = NetworkPolicy::from_entries(active, &entries).map_err(entry_errors)?;
             match access_key_id {
-                None => network_policy::set_account_policy(by, principal, &policy).await?,
+                None => network_policy::set_account_policy(by, &who, &policy).await?,
                 Some(id) => {
-                    network_policy::set_key_policy(by, principal, user.as_deref(), &id, &policy)
-                        .await?
+                    network_policy::set_key_policy(by, &who, user.as_deref(), &id, &policy).await?
                 }
             }
             Ok(())
@@ -852,9 +942,9 @@ impl ConsoleBackend for Console {
         filter: AuditFilter,
         after: Option<i64>,
     ) -> Result<AuditEventPage, ConsoleError> {
-        let principal = self.principal(session).await?;
+        let who = self.requester(session).await?;
         let filter = event_filter(&filter)?;
-        let page = audit::search(&self.0, principal, &filter, after, AUDIT_EVENTS_PER_PAGE).await?;
+        let page = audit::search(&self.0, &who, &filter, after, AUDIT_EVENTS_PER_PAGE).await?;
         Ok(AuditEventPage {
             events: page.events.into_iter().map(audit_row).collect(),
             next: page.next,
@@ -864,7 +954,10 @@ impl ConsoleBackend for Console {
     async fn delete_user(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteUser").with("name", &name);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(session, "ram:DeleteUser", Resource::User(&name))
+                .await?;
+            let account_id = who.principal.account_id();
             let user = ram_users::find(&self.0, account_id, &name).await?;
             Ok(ram_users::delete(by, account_id, user.id, UserKeys::RecycleWithUser).await?)
         })
@@ -872,13 +965,17 @@ impl ConsoleBackend for Console {
     }
 
     async fn list_recycle_bin(&self, session: &Session) -> Result<RecycleBin, ConsoleError> {
-        let principal = self.principal(session).await?;
-        let grants = permissions::grants(&self.0, principal).await?;
-        Grants::require(
-            grants.view_users,
-            "You do not have permission to view the recycle bin.",
-        )?;
-        let account_id = principal.account_id();
+        let who = self
+            .authorized(session, "ram:ListUsersInRecycleBin", Resource::Account)
+            .await?;
+        permissions::authorize(
+            &self.0,
+            &who,
+            "ram:ListAccessKeysInRecycleBin",
+            Resource::Account,
+        )
+        .await?;
+        let account_id = who.principal.account_id();
         let keys = recycle_bin::recycled_keys(&self.0, account_id)
             .await?
             .into_iter()
@@ -903,7 +1000,9 @@ impl ConsoleBackend for Console {
         Ok(RecycleBin {
             keys,
             users,
-            can_manage: grants.manage_users,
+            can_manage: self
+                .allows(&who, "ram:RestoreUserFromRecycleBin", Resource::Account)
+                .await?,
         })
     }
 
@@ -914,7 +1013,14 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("RestoreAccessKeyFromRecycleBin").on_key(&access_key_id);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(
+                    session,
+                    "ram:RestoreAccessKeyFromRecycleBin",
+                    Resource::Account,
+                )
+                .await?;
+            let account_id = who.principal.account_id();
             Ok(recycle_bin::restore_key(by, account_id, &access_key_id).await?)
         })
         .await
@@ -927,7 +1033,14 @@ impl ConsoleBackend for Console {
     ) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteAccessKeyInRecycleBin").on_key(&access_key_id);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(
+                    session,
+                    "ram:DeleteAccessKeyInRecycleBin",
+                    Resource::Account,
+                )
+                .await?;
+            let account_id = who.principal.account_id();
             Ok(recycle_bin::purge_key(by, account_id, &access_key_id).await?)
         })
         .await
@@ -936,7 +1049,10 @@ impl ConsoleBackend for Console {
     async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
         let operation = Operation::write("RestoreUserFromRecycleBin").with("user_id", user_id);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(session, "ram:RestoreUserFromRecycleBin", Resource::Account)
+                .await?;
+            let account_id = who.principal.account_id();
             Ok(recycle_bin::restore_user(by, account_id, user_id).await?)
         })
         .await
@@ -945,7 +1061,10 @@ impl ConsoleBackend for Console {
     async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError> {
         let operation = Operation::write("DeleteUserInRecycleBin").with("user_id", user_id);
         self.recorded(session, operation, |by| async move {
-            let (account_id, _) = self.managing_users(session).await?;
+            let who = self
+                .authorized(session, "ram:DeleteUserInRecycleBin", Resource::Account)
+                .await?;
+            let account_id = who.principal.account_id();
             Ok(recycle_bin::purge_user(by, account_id, user_id).await?)
         })
         .await

@@ -45,7 +45,9 @@ impl From<DomainError> for ConsoleError {
                 message,
                 retry_after_secs,
             },
-            DomainError::NoPermission(_) => ConsoleError::NoPermission(message),
+            DomainError::NoPermission(_) | DomainError::AccessDenied(_) => {
+                ConsoleError::NoPermission(message)
+            }
             DomainError::Database(_) | DomainError::Crypto(_) | DomainError::Internal(_) => {
                 internal(error)
             }

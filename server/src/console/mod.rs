@@ -229,8 +229,8 @@ async fn export_audit_trail(
     Query(filter): Query<AuditFilter>,
 ) -> Response {
     let refused = |error: ConsoleError| (error.http_status(), error.to_string()).into_response();
-    let principal = match Console(svc.clone()).principal(&session).await {
-        Ok(principal) => principal,
+    let who = match Console(svc.clone()).requester(&session).await {
+        Ok(who) => who,
         Err(ConsoleError::NotSignedIn) => {
             return (
                 StatusCode::UNAUTHORIZED,
@@ -244,7 +244,7 @@ async fn export_audit_trail(
         Ok(filter) => filter,
         Err(error) => return refused(error),
     };
-    let mut export = CsvExport::new(svc, principal, filter);
+    let mut export = CsvExport::new(svc, who, filter);
     let first = match export.next_chunk().await {
         Ok(first) => first,
         Err(error) => return refused(error.into()),

@@ -121,8 +121,8 @@ pub struct Change<'a> {
 struct Forget {
     keys: Vec<String>,
     every_key: bool,
-    grants: Vec<(i64, i64)>,
-    every_grant: bool,
+    permissions: Vec<(i64, i64)>,
+    every_permission: bool,
 }
 
 impl Change<'_> {
@@ -151,13 +151,13 @@ impl Change<'_> {
     }
 
     /// A RAM user's permissions changed.
-    pub fn forget_grants(&mut self, account_id: i64, user_id: i64) {
-        self.forget.grants.push((account_id, user_id));
+    pub fn forget_permissions_of(&mut self, account_id: i64, user_id: i64) {
+        self.forget.permissions.push((account_id, user_id));
     }
 
     /// Permissions that many users share changed (an account's security preference).
-    pub fn forget_every_grant(&mut self) {
-        self.forget.every_grant = true;
+    pub fn forget_every_permission(&mut self) {
+        self.forget.every_permission = true;
     }
 
     /// Gives up the change: nothing of it is written.
@@ -203,11 +203,11 @@ impl Change<'_> {
         for access_key_id in &forget.keys {
             svc.key_cache.invalidate(access_key_id);
         }
-        if forget.every_grant {
-            svc.grants_cache.invalidate_all();
+        if forget.every_permission {
+            svc.permissions_cache.invalidate_all();
         }
-        for grant in &forget.grants {
-            svc.grants_cache.invalidate(grant);
+        for user in &forget.permissions {
+            svc.permissions_cache.invalidate(user);
         }
         Ok(())
     }

@@ -30,8 +30,12 @@ pub enum DomainError {
     /// mistake at once); each is an `Invalid`. The API, which names one error, names the first.
     #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
     InvalidFields(Vec<DomainError>),
+    /// Refused by a rule outside the policies (MFA devices, sign-in networks).
     #[error("{0}")]
     NoPermission(String),
+    /// Refused by the policies ([`crate::domain::permissions::authorize`]).
+    #[error("{0}")]
+    AccessDenied(Box<crate::domain::permissions::AccessDenied>),
     #[error("The account is already set up. Sign in instead.")]
     AlreadySetUp,
     #[error("database: {0}")]

@@ -11,8 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::access_keys;
 use crate::domain::change::{Author, Record};
 use crate::domain::error::DomainError;
-use crate::domain::permissions;
-use crate::domain::principal::Principal;
+use crate::domain::permissions::{self, Requester};
 use crate::domain::services::Services;
 use crate::infra::entities::access_key;
 
@@ -24,12 +23,12 @@ const SECRET_LEN: usize = 30;
 /// Flags a key the caller may manage (`user`: its RAM user; `None`: the caller's own keys).
 pub async fn report<'a>(
     by: impl Into<Author<'a>>,
-    principal: Principal,
+    who: &Requester,
     user: Option<&str>,
     access_key_id: &str,
 ) -> Result<(), DomainError> {
     let by = by.into();
-    let (owner, _) = permissions::key_owner(by.svc(), principal, user, true).await?;
+    let owner = permissions::key_owner(by.svc(), who, user, "ram:ReportAccessKeyLeak").await?;
     let key = access_keys::find_owned(by.svc(), owner, access_key_id).await?;
     flag(by, &key.access_key_id).await
 }

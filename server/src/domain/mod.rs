@@ -5,7 +5,9 @@
 pub mod access_keys;
 pub mod audit;
 pub mod change;
+pub mod custom_policies;
 pub mod error;
+pub mod groups;
 pub mod identity;
 pub mod key_cache;
 pub mod leaks;

@@ -421,7 +421,7 @@ pub async fn delete<'a>(
         .await?;
     // Its keys and its permissions went with it.
     change.forget_every_key();
-    change.forget_grants(account_id, user_id);
+    change.forget_permissions_of(account_id, user_id);
     change.commit().await
 }
 

@@ -242,7 +242,7 @@ pub async fn update<'a>(
         update.exec(change.db()).await?;
         // Whether RAM users manage their own keys is part of every RAM user's grants.
         if changes.allow_user_to_manage_access_keys.is_some() {
-            change.forget_every_grant();
+            change.forget_every_permission();
         }
     }
     let after = get_on(change.db(), account_id).await?;

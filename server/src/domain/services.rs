@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::domain::audit::writer::AuditTrail;
 use crate::domain::identity::throttle::SignInThrottle;
 use crate::domain::key_cache::KeyCache;
-use crate::domain::permissions::grants::GrantsCache;
+use crate::domain::permissions::policy_set::PolicySetCache;
 use crate::domain::verification::sender::{CodeSender, LogSender};
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::crypto::SecretBox;
@@ -45,7 +45,7 @@ pub struct Services {
     /// Signing material of recently used keys; the domain drops entries it changes.
     pub key_cache: KeyCache,
     /// RAM users' permissions; the domain drops a user's entry when they change.
-    pub grants_cache: GrantsCache,
+    pub permissions_cache: PolicySetCache,
     /// Events on their way to the audit trail.
     pub audit: AuditTrail,
     /// Requests answered by both front doors, for `/metrics`.
@@ -62,7 +62,7 @@ impl Services {
             settings,
             sign_in_throttle: SignInThrottle::default(),
             key_cache: KeyCache::default(),
-            grants_cache: GrantsCache::default(),
+            permissions_cache: PolicySetCache::default(),
             audit: AuditTrail::default(),
             requests: RequestCounts::default(),
         }

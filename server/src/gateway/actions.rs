@@ -1,5 +1,6 @@
 //! The RAM and IMS actions: parameters in, the domain functions the console uses, Alibaba's
-//! response shapes out. Who may do what is decided by [`permissions`], as in the console.
+//! response shapes out. Every action is authorized as `ram:<Action>` (IMS's too: RAM's code for
+//! IMS is `ram`) on the resource it names, by [`permissions`], as the console's operations are.
 use serde_json::{json, Value};
 
 use super::auth::Caller;
@@ -11,7 +12,7 @@ use crate::domain::audit::Access;
 use crate::domain::change::{Author, Record};
 use crate::domain::identity;
 use crate::domain::network_policy::{self, NetworkPolicy};
-use crate::domain::permissions::{self, Grants};
+use crate::domain::permissions::{self, Requester, Resource};
 use crate::domain::ram_users::{self, NewRamUser, UserChanges, UserKeys};
 use crate::domain::recycle_bin;
 use crate::domain::security_preference::{self, PreferenceChanges, SecurityPreference};
@@ -42,7 +43,7 @@ pub fn access_of(action: &str) -> Access {
     }
 }
 
-/// Runs one action; returns the service it belongs to (for last-used) and the response data.
+/// Runs one action; returns the response data.
 pub async fn dispatch(
     gateway: &Gateway,
     caller: &Caller,
@@ -50,11 +51,18 @@ pub async fn dispatch(
     version: &str,
     request: &ApiRequest,
     record: Option<Record>,
-) -> Result<(&'static str, Value), ApiError> {
+) -> Result<Value, ApiError> {
     let call = Call {
         svc: &gateway.svc,
         gateway,
         caller,
+        who: Requester {
+            principal: caller.principal,
+            source_ip: request.source_ip,
+            mfa_present: false,
+            secure_transport: request.secure_transport,
+        },
+        action: format!("ram:{action}"),
         request,
         record,
         ims: version == IMS_VERSION,
@@ -92,13 +100,17 @@ pub async fn dispatch(
         (IMS_VERSION, "DeleteUserInRecycleBin") => call.purge_user().await?,
         _ => return Err(ApiError::api_not_found(action, version)),
     };
-    Ok((if call.ims { "ims" } else { "ram" }, data))
+    Ok(data)
 }
 
 struct Call<'a> {
     svc: &'a Services,
     gateway: &'a Gateway,
     caller: &'a Caller,
+    /// The caller as policies see it.
+    who: Requester,
+    /// What it asks for, as policies name it: `ram:CreateUser`.
+    action: String,
     request: &'a ApiRequest,
     /// A write's audit event, committed with the change it asks for.
     record: Option<Record>,
@@ -124,17 +136,9 @@ impl Call<'_> {
         self.param(name).ok_or_else(|| ApiError::missing(name))
     }
 
-    async fn grants(&self) -> Result<Grants, ApiError> {
-        Ok(permissions::grants(self.svc, self.caller.principal).await?)
-    }
-
-    async fn require(&self, allowed: impl Fn(&Grants) -> bool) -> Result<(), ApiError> {
-        let grants = self.grants().await?;
-        Grants::require(
-            allowed(&grants),
-            "You are not authorized to do this action. Ask the account owner for the policy it needs.",
-        )?;
-        Ok(())
+    /// Asks whether the caller may do this call's action on `resource`.
+    async fn authorize(&self, resource: Resource<'_>) -> Result<(), ApiError> {
+        Ok(permissions::authorize(self.svc, &self.who, &self.action, resource).await?)
     }
 
     /// The user a key action names: `UserName` (RAM), `UserPrincipalName` or `UserId` (IMS);
@@ -168,18 +172,17 @@ impl Call<'_> {
             .map_err(|_| ApiError::from(crate::domain::ram_users::user_not_found()))
     }
 
-    async fn key_owner(&self, change: bool) -> Result<KeyOwner, ApiError> {
+    /// Whose keys this call is about, once the caller is authorized for its action on them.
+    async fn key_owner(&self) -> Result<KeyOwner, ApiError> {
         let user = self.named_user().await?;
-        let (owner, _) =
-            permissions::key_owner(self.svc, self.caller.principal, user.as_deref(), change)
-                .await?;
-        Ok(owner)
+        Ok(permissions::key_owner(self.svc, &self.who, user.as_deref(), &self.action).await?)
     }
 
     async fn create_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        let name = self.required("UserName")?;
+        self.authorize(Resource::User(name)).await?;
         let new = NewRamUser {
-            name: self.required("UserName")?.to_owned(),
+            name: name.to_owned(),
             display_name: self.param("DisplayName").map(str::to_owned),
             email: self.param("Email").map(str::to_owned),
             mobile_phone: self.param("MobilePhone").map(str::to_owned),
@@ -191,13 +194,14 @@ impl Call<'_> {
     }
 
     async fn get_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.view_users).await?;
-        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        let name = self.required("UserName")?;
+        self.authorize(Resource::User(name)).await?;
+        let user = ram_users::find(self.svc, self.account_id(), name).await?;
         Ok(json!({ "User": user_json(&user) }))
     }
 
     async fn list_users(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.view_users).await?;
+        self.authorize(Resource::Users).await?;
         let max_items = match self.param("MaxItems") {
             None => 100,
             Some(text) => text
@@ -227,8 +231,9 @@ impl Call<'_> {
     }
 
     async fn update_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
-        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        let name = self.required("UserName")?;
+        self.authorize(Resource::User(name)).await?;
+        let user = ram_users::find(self.svc, self.account_id(), name).await?;
         if self
             .param("NewUserName")
             .is_some_and(|new_name| new_name != user.name)
@@ -257,8 +262,9 @@ impl Call<'_> {
     }
 
     async fn delete_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
-        let user = ram_users::find(self.svc, self.account_id(), self.required("UserName")?).await?;
+        let name = self.required("UserName")?;
+        self.authorize(Resource::User(name)).await?;
+        let user = ram_users::find(self.svc, self.account_id(), name).await?;
         // Alibaba's API refuses a user that still has keys; the console recycles both instead.
         ram_users::delete(
             self.by(),
@@ -271,14 +277,14 @@ impl Call<'_> {
     }
 
     async fn get_security_preference(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.view_users).await?;
+        self.authorize(Resource::Account).await?;
         let preference = security_preference::get(self.svc, self.account_id()).await?;
         Ok(security_preference_json(&preference))
     }
 
     /// Only the settings the call names change; the answer is the whole preference.
     async fn set_security_preference(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        self.authorize(Resource::Account).await?;
         let flag = |name: &str| self.param(name).map(|v| parse_bool(name, v)).transpose();
         let changes = PreferenceChanges {
             allow_user_to_manage_access_keys: flag("AllowUserToManageAccessKeys")?,
@@ -295,7 +301,7 @@ impl Call<'_> {
     }
 
     async fn create_access_key(&self) -> Result<Value, ApiError> {
-        let owner = self.key_owner(true).await?;
+        let owner = self.key_owner().await?;
         let created = access_keys::create(self.by(), owner).await?;
         Ok(json!({
             "AccessKey": {
@@ -308,7 +314,7 @@ impl Call<'_> {
     }
 
     async fn list_access_keys(&self) -> Result<Value, ApiError> {
-        let owner = self.key_owner(false).await?;
+        let owner = self.key_owner().await?;
         let keys: Vec<Value> = access_keys::list(self.svc, owner)
             .await?
             .iter()
@@ -328,7 +334,7 @@ impl Call<'_> {
     }
 
     async fn update_access_key(&self) -> Result<Value, ApiError> {
-        let owner = self.key_owner(true).await?;
+        let owner = self.key_owner().await?;
         let id = self.required("UserAccessKeyId")?;
         let status = match self.required("Status")? {
             "Active" => Status::Active,
@@ -345,7 +351,7 @@ impl Call<'_> {
     }
 
     async fn delete_access_key(&self) -> Result<Value, ApiError> {
-        let owner = self.key_owner(true).await?;
+        let owner = self.key_owner().await?;
         access_keys::delete(
             self.by(),
             owner,
@@ -358,7 +364,7 @@ impl Call<'_> {
 
     async fn last_used(&self) -> Result<Value, ApiError> {
         let id = self.required("UserAccessKeyId")?;
-        let owner = self.key_owner(false).await?;
+        let owner = self.key_owner().await?;
         // The caller's own key is live and its owner's (authentication just said so), and this
         // instance knows its latest use: no database read on that common path.
         let own_key = id == self.caller.key.access_key_id
@@ -393,8 +399,7 @@ impl Call<'_> {
         let id = self.required("UserAccessKeyId")?;
         let user = self.named_user().await?;
         let policies =
-            network_policy::key_policies(self.svc, self.caller.principal, user.as_deref(), id)
-                .await?;
+            network_policy::key_policies(self.svc, &self.who, user.as_deref(), id).await?;
         Ok(json!({ "AccessKeyId": id, "AccessKeyPolicy": policies.own.document() }))
     }
 
@@ -402,30 +407,23 @@ impl Call<'_> {
         let id = self.required("UserAccessKeyId")?;
         let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
         let user = self.named_user().await?;
-        network_policy::set_key_policy(
-            self.by(),
-            self.caller.principal,
-            user.as_deref(),
-            id,
-            &policy,
-        )
-        .await?;
+        network_policy::set_key_policy(self.by(), &self.who, user.as_deref(), id, &policy).await?;
         Ok(json!({ "AccessKeyId": id, "AccessKeyPolicy": policy.document() }))
     }
 
     async fn account_policy(&self) -> Result<Value, ApiError> {
-        let policy = network_policy::account_policy(self.svc, self.caller.principal).await?;
+        let policy = network_policy::account_policy(self.svc, &self.who).await?;
         Ok(json!({ "AccessKeyPolicy": policy.document() }))
     }
 
     async fn set_account_policy(&self) -> Result<Value, ApiError> {
         let policy = NetworkPolicy::parse_document(self.required("AccessKeyPolicy")?)?;
-        network_policy::set_account_policy(self.by(), self.caller.principal, &policy).await?;
+        network_policy::set_account_policy(self.by(), &self.who, &policy).await?;
         Ok(json!({ "AccessKeyPolicy": policy.document() }))
     }
 
     async fn recycled_keys(&self, only: Option<&str>) -> Result<Value, ApiError> {
-        self.require(|g| g.view_users).await?;
+        self.authorize(Resource::Account).await?;
         let user = self.recycle_bin_user().await?;
         let keys: Vec<Value> = recycle_bin::recycled_keys(self.svc, self.account_id())
             .await?
@@ -477,21 +475,21 @@ impl Call<'_> {
     }
 
     async fn restore_access_key(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        self.authorize(Resource::Account).await?;
         let id = self.recycled_key_id().await?;
         recycle_bin::restore_key(self.by(), self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn purge_access_key(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        self.authorize(Resource::Account).await?;
         let id = self.recycled_key_id().await?;
         recycle_bin::purge_key(self.by(), self.account_id(), id).await?;
         Ok(json!({}))
     }
 
     async fn recycled_users(&self, only: Option<i64>) -> Result<Value, ApiError> {
-        self.require(|g| g.view_users).await?;
+        self.authorize(Resource::Account).await?;
         let users: Vec<Value> = recycle_bin::recycled_users(self.svc, self.account_id())
             .await?
             .into_iter()
@@ -515,13 +513,13 @@ impl Call<'_> {
     }
 
     async fn restore_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        self.authorize(Resource::Account).await?;
         recycle_bin::restore_user(self.by(), self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
 
     async fn purge_user(&self) -> Result<Value, ApiError> {
-        self.require(|g| g.manage_users).await?;
+        self.authorize(Resource::Account).await?;
         recycle_bin::purge_user(self.by(), self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }

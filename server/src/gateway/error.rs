@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use axum::http::StatusCode;
 
 use crate::domain::error::{DomainError, VerificationError};
+use crate::domain::permissions::AccessDenied;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -13,6 +14,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: Cow<'static, str>,
     pub message: String,
+    /// A refusal by the policies, for the answer's `AccessDeniedDetail`.
+    pub access_denied: Option<Box<AccessDenied>>,
 }
 
 impl ApiError {
@@ -21,6 +24,7 @@ impl ApiError {
             status,
             code: Cow::Borrowed(code),
             message: message.into(),
+            access_denied: None,
         }
     }
 
@@ -30,6 +34,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: Cow::Owned(format!("Missing{param}")),
             message: format!("{param} is mandatory for this action."),
+            access_denied: None,
         }
     }
 
@@ -38,6 +43,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: Cow::Owned(format!("InvalidParameter.{param}")),
             message: message.into(),
+            access_denied: None,
         }
     }
 
@@ -170,6 +176,14 @@ impl From<DomainError> for ApiError {
             other => other,
         };
         let message = error.to_string();
+        if let DomainError::AccessDenied(denied) = error {
+            return Self {
+                status: StatusCode::FORBIDDEN,
+                code: Cow::Borrowed("NoPermission"),
+                message,
+                access_denied: Some(denied),
+            };
+        }
         let (status, code): (StatusCode, &'static str) = match &error {
             DomainError::Invalid { code, .. } => (StatusCode::BAD_REQUEST, code),
             DomainError::InvalidFields(_) => (StatusCode::BAD_REQUEST, "InvalidParameter"),
@@ -177,7 +191,9 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { code, .. } | DomainError::LimitExceeded { code, .. } => {
                 (StatusCode::CONFLICT, code)
             }
-            DomainError::NoPermission(_) => (StatusCode::FORBIDDEN, "NoPermission"),
+            DomainError::NoPermission(_) | DomainError::AccessDenied(_) => {
+                (StatusCode::FORBIDDEN, "NoPermission")
+            }
             DomainError::Verification(VerificationError::NoPhone)
             | DomainError::Verification(_)
             | DomainError::ResendTooSoon { .. }
@@ -193,6 +209,18 @@ impl From<DomainError> for ApiError {
             status,
             code: Cow::Borrowed(code),
             message,
+            access_denied: None,
         }
     }
+}
+
+/// Alibaba's `AccessDeniedDetail`, as its newer APIs answer a refusal.
+pub fn access_denied_detail(denied: &AccessDenied) -> serde_json::Value {
+    serde_json::json!({
+        "AuthAction": denied.action,
+        "AuthPrincipalType": denied.principal_type,
+        "AuthPrincipalDisplayName": denied.principal_name,
+        "PolicyType": "AccountLevelIdentityBasedPolicy",
+        "NoPermissionType": denied.no_permission_type(),
+    })
 }

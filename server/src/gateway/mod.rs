@@ -207,6 +207,9 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
     let source_ip = peer.map(|peer| {
         crate::infra::net::source_address(peer, &parts.headers, &gateway.trusted_proxies)
     });
+    let secure_transport = peer.is_some_and(|peer| {
+        crate::infra::net::came_over_tls(peer, &parts.headers, &gateway.trusted_proxies)
+    });
     let mut request = ApiRequest::new(
         parts.method.as_str(),
         parts.uri.path(),
@@ -215,6 +218,7 @@ async fn call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response
         body.to_vec(),
     );
     request.source_ip = source_ip;
+    request.secure_transport = secure_transport;
     if !gateway.svc.audit.has_room() {
         // Acting without a record is not an option: the client retries later.
         gateway
@@ -325,17 +329,18 @@ async fn serve(
     let (action, version) = request.action_and_version();
     let action = action.ok_or_else(|| ApiError::missing("Action"))?;
     let version = version.ok_or_else(|| ApiError::missing("Version"))?;
-    let (service, data) =
-        actions::dispatch(gateway, caller, action, version, request, record).await?;
+    let outcome = actions::dispatch(gateway, caller, action, version, request, record).await;
+    // An authenticated call is the key in use whatever its answer: a refused one too is an
+    // application holding the key (seed 000: "is this key in use?").
     gateway.last_used.record(
         &caller.key.access_key_id,
         KeyUse {
             at: now,
-            service,
+            service: service_of(Some(version)),
             ip: request.source_ip,
         },
     );
-    Ok(data)
+    outcome
 }
 
 /// The event of an authenticated call as it would be recorded had it succeeded, for the account
@@ -483,12 +488,15 @@ fn request_id() -> String {
 }
 
 fn failure(gateway: &Gateway, request_id: &str, error: &ApiError) -> Response {
-    let body = json!({
+    let mut body = json!({
         "RequestId": request_id,
         "HostId": gateway.host_id,
         "Code": error.code,
         "Message": error.message,
     });
+    if let Some(denied) = &error.access_denied {
+        body["AccessDeniedDetail"] = error::access_denied_detail(denied);
+    }
     // No `Recommend`: Alibaba's links it to its own troubleshooting site, which knows nothing of
     // this server; the SDKs treat it as optional.
     json_response(error.status, &body)

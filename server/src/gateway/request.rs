@@ -39,6 +39,8 @@ pub struct ApiRequest {
     /// Where the call came from ([`crate::infra::net::source_address`]); `None` when unknown, which no
     /// network policy allows.
     pub source_ip: Option<IpAddr>,
+    /// Whether it came over TLS, as a trusted proxy says (`acs:SecureTransport`).
+    pub secure_transport: bool,
 }
 
 impl ApiRequest {
@@ -66,6 +68,7 @@ impl ApiRequest {
             headers,
             body,
             source_ip: None,
+            secure_transport: false,
         }
     }
 

@@ -32,6 +32,17 @@ pub fn source_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> I
     client
 }
 
+/// Whether the request reached the first proxy over TLS: only a trusted proxy's
+/// `X-Forwarded-Proto` says so (this server itself speaks plain HTTP).
+pub fn came_over_tls(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> bool {
+    trusted.iter().any(|net| net.contains(&peer.to_canonical()))
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

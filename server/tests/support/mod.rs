@@ -94,6 +94,11 @@ impl Harness {
         .id
     }
 
+    /// Attaches a system policy to the RAM user `user_id` of `account_id`.
+    pub async fn attach(&self, account_id: i64, user_id: i64, policy: &str) {
+        attach_system_policy(&self.svc, account_id, user_id, policy).await;
+    }
+
     /// A new account with one RAM user: the account's id and that user's keys.
     pub async fn ram_user_keys(
         &self,
@@ -279,4 +284,26 @@ pub async fn password_sign_in(
         identity::SignIn::Complete(principal) => Ok(principal),
         identity::SignIn::NeedsMfaCode => panic!("{name} has an MFA device: sign in with its code"),
     }
+}
+
+/// Attaches a system policy (by name) to a RAM user (by id).
+pub async fn attach_system_policy(
+    svc: &server::domain::services::Services,
+    account_id: i64,
+    user_id: i64,
+    policy: &str,
+) {
+    use server::domain::permissions::attachments::{self, Grantee};
+    let user = server::domain::ram_users::find_by_id(svc, account_id, user_id)
+        .await
+        .expect("the user exists");
+    attachments::attach(
+        svc,
+        account_id,
+        server::domain::policy::PolicyType::System,
+        policy,
+        Grantee::User(&user.name),
+    )
+    .await
+    .expect("attach a system policy");
 }

@@ -8,8 +8,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 
 use super::event::{names_matching, EventType};
 use crate::domain::error::DomainError;
-use crate::domain::permissions::{self, Grants};
-use crate::domain::principal::Principal;
+use crate::domain::permissions::{self, Requester, Resource};
 use crate::domain::services::Services;
 use crate::infra::entities::{audit_event, ram_user};
 
@@ -42,25 +41,17 @@ pub struct EventPage {
     pub next: Option<i64>,
 }
 
-/// Who may read the trail: the owner and RAM administrators (full or read-only).
-async fn require_viewer(svc: &Services, principal: Principal) -> Result<(), DomainError> {
-    let grants = permissions::grants(svc, principal).await?;
-    Grants::require(
-        grants.view_users,
-        "You do not have permission to view the audit trail.",
-    )
-}
-
 /// Events of the caller's account, newest first, `limit` at a time after the event `after`.
 pub async fn search(
     svc: &Services,
-    principal: Principal,
+    who: &Requester,
     filter: &EventFilter,
     after: Option<i64>,
     limit: u64,
 ) -> Result<EventPage, DomainError> {
-    require_viewer(svc, principal).await?;
-    let account_id = principal.account_id();
+    // This server's own action: RAM has no audit trail of its own (ActionTrail's is elsewhere).
+    permissions::authorize(svc, who, "ram:ListAuditEvents", Resource::Account).await?;
+    let account_id = who.principal.account_id();
     let Some(mut condition) = conditions(svc, account_id, filter).await? else {
         return Ok(EventPage {
             events: Vec::new(),
@@ -223,17 +214,17 @@ const EXPORT_HEADER: [&str; 15] = [
 /// made page by page: [`CsvExport::next_chunk`] gives the next piece until there is none.
 pub struct CsvExport {
     svc: std::sync::Arc<Services>,
-    principal: Principal,
+    who: Requester,
     filter: EventFilter,
     /// Where the next page starts; `None` once the last page has been written.
     after: Option<Option<i64>>,
 }
 
 impl CsvExport {
-    pub fn new(svc: std::sync::Arc<Services>, principal: Principal, filter: EventFilter) -> Self {
+    pub fn new(svc: std::sync::Arc<Services>, who: Requester, filter: EventFilter) -> Self {
         Self {
             svc,
-            principal,
+            who,
             filter,
             after: Some(None),
         }
@@ -245,7 +236,7 @@ impl CsvExport {
         let Some(after) = self.after else {
             return Ok(None);
         };
-        let page = search(&self.svc, self.principal, &self.filter, after, EXPORT_PAGE).await?;
+        let page = search(&self.svc, &self.who, &self.filter, after, EXPORT_PAGE).await?;
         let mut csv = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::new());
@@ -286,10 +277,10 @@ impl CsvExport {
 /// The whole export in memory, for tests and small trails.
 pub async fn export_csv(
     svc: std::sync::Arc<Services>,
-    principal: Principal,
+    who: Requester,
     filter: &EventFilter,
 ) -> Result<Vec<u8>, DomainError> {
-    let mut export = CsvExport::new(svc, principal, filter.clone());
+    let mut export = CsvExport::new(svc, who, filter.clone());
     let mut csv = Vec::new();
     while let Some(chunk) = export.next_chunk().await? {
         csv.extend(chunk);

@@ -12,8 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::domain::access_keys;
 use crate::domain::change::Author;
 use crate::domain::error::DomainError;
-use crate::domain::permissions::{self, Grants};
-use crate::domain::principal::Principal;
+use crate::domain::permissions::{self, Requester, Resource};
 use crate::domain::services::Services;
 use crate::infra::entities::{access_key, account};
 
@@ -31,34 +30,35 @@ pub(crate) async fn account_policy_of(
     ))
 }
 
-/// The account-level policy; anyone who may view RAM users may read it.
-pub async fn account_policy(
-    svc: &Services,
-    principal: Principal,
-) -> Result<NetworkPolicy, DomainError> {
-    let grants = permissions::grants(svc, principal).await?;
-    Grants::require(
-        grants.view_users,
-        "You do not have permission to view the account's network access policy.",
-    )?;
-    account_policy_of(svc, principal.account_id()).await
+/// The account-level policy (`ram:GetAccessKeyPolicyForAccount`).
+pub async fn account_policy(svc: &Services, who: &Requester) -> Result<NetworkPolicy, DomainError> {
+    permissions::authorize(
+        svc,
+        who,
+        "ram:GetAccessKeyPolicyForAccount",
+        Resource::Account,
+    )
+    .await?;
+    account_policy_of(svc, who.principal.account_id()).await
 }
 
-/// Replaces the account-level policy (the owner and RAM administrators with full access). Every
-/// cached key is dropped, so the next call with any key of the account meets the new policy.
+/// Replaces the account-level policy (`ram:SetAccessKeyPolicyForAccount`). Every cached key is
+/// dropped, so the next call with any key of the account meets the new policy.
 pub async fn set_account_policy<'a>(
     by: impl Into<Author<'a>>,
-    principal: Principal,
+    who: &Requester,
     policy: &NetworkPolicy,
 ) -> Result<(), DomainError> {
     let by = by.into();
     let svc = by.svc();
-    let grants = permissions::grants(svc, principal).await?;
-    Grants::require(
-        grants.manage_users,
-        "You do not have permission to change the account's network access policy.",
-    )?;
-    let account_id = principal.account_id();
+    permissions::authorize(
+        svc,
+        who,
+        "ram:SetAccessKeyPolicyForAccount",
+        Resource::Account,
+    )
+    .await?;
+    let account_id = who.principal.account_id();
     let mut change = by.begin().await?;
     let updated = account::Entity::update_many()
         .col_expr(account::Column::NetworkPolicy, Expr::value(policy.stored()))
@@ -89,39 +89,36 @@ impl KeyPolicies {
     }
 }
 
-/// A key's policies, for whoever may view the key (`user`: its RAM user, `None`: the caller's
-/// own keys, as for every key action).
+/// A key's policies (`ram:GetAccessKeyPolicy` on its user; `user` none: the caller's own
+/// keys, as for every key action).
 pub async fn key_policies(
     svc: &Services,
-    principal: Principal,
+    who: &Requester,
     user: Option<&str>,
     access_key_id: &str,
 ) -> Result<KeyPolicies, DomainError> {
-    let (owner, grants) = permissions::key_owner(svc, principal, user, false).await?;
+    let owner = permissions::key_owner(svc, who, user, "ram:GetAccessKeyPolicy").await?;
     let key = access_keys::find_owned(svc, owner, access_key_id).await?;
     Ok(KeyPolicies {
         own: NetworkPolicy::from_stored(key.network_policy.as_deref()),
-        account: account_policy_of(svc, principal.account_id()).await?,
-        may_change: permissions::may_set_key_policy(&grants, owner),
+        account: account_policy_of(svc, who.principal.account_id()).await?,
+        may_change: permissions::may_on_keys(svc, who, user, "ram:SetAccessKeyPolicy").await?,
     })
 }
 
-/// Replaces a key's own policy, for whoever may manage the key and the account's policy.
+/// Replaces a key's own policy (`ram:SetAccessKeyPolicy` on its user). A key's own policy
+/// replaces the account's, so the security preference that lets RAM users manage their own
+/// keys does not include it.
 pub async fn set_key_policy<'a>(
     by: impl Into<Author<'a>>,
-    principal: Principal,
+    who: &Requester,
     user: Option<&str>,
     access_key_id: &str,
     policy: &NetworkPolicy,
 ) -> Result<(), DomainError> {
     let by = by.into();
     let svc = by.svc();
-    let (owner, grants) = permissions::key_owner(svc, principal, user, true).await?;
-    Grants::require(
-        permissions::may_set_key_policy(&grants, owner),
-        "You do not have permission to change network access policies: a key's own policy \
-         replaces the account's, so it needs the permission to manage the account's policy.",
-    )?;
+    let owner = permissions::key_owner(svc, who, user, "ram:SetAccessKeyPolicy").await?;
     let key = access_keys::find_owned(svc, owner, access_key_id).await?;
     let mut change = by.begin().await?;
     access_key::Entity::update_many()

@@ -1,197 +1,254 @@
-//! Who may do what inside an account. The console and the API both ask here, and nowhere else.
+//! Who may do what inside an account, decided in one place. Every operation of the console and
+//! every API action names its action (`ram:CreateUser`) and the resource it acts on, and asks
+//! [`authorize`] once; [`crate::domain::policy`] decides it against the caller's [`PolicySet`].
 //!
-//! The account owner may do everything. A RAM user gets what its attached system policies grant:
-//! `AdministratorAccess` and `AliyunRAMFullAccess` manage RAM users, their keys and the recycle bin;
-//! `AliyunRAMReadOnlyAccess` may look but not change. No RAM user ever touches the owner's own keys.
-//! A RAM user with none of these manages only its own keys, and only while the account's security
-//! preference "Allow RAM users to manage their own AccessKey pairs" is on.
-use sea_orm::sea_query::OnConflict;
-pub mod grants;
+//! Beside the policies there is one rule: no RAM user ever reaches the account owner's own
+//! AccessKeys. They belong to no user, so no ARN a policy could name leads to them; only the
+//! owner's own requests (`user` none, [`key_owner`]) do. The owner's rights and the security
+//! preference AllowUserToManageAccessKeys are documents in the set like any other.
+pub mod attachments;
+mod load;
+pub mod policy_set;
+mod resource;
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use std::fmt;
+use std::net::IpAddr;
 
 use crate::domain::access_keys::KeyOwner;
-use crate::domain::change::Author;
 use crate::domain::error::DomainError;
+use crate::domain::policy::{self, Context, Decision, PolicyType, Request};
 use crate::domain::principal::Principal;
 use crate::domain::services::Services;
-use crate::infra::entities::{account, ram_user, user_policy};
 
-pub use grants::{Grants, GrantsCache, SystemPolicy};
+pub use crate::domain::policy::SystemPolicy;
+pub use load::policy_set;
+pub use policy_set::{AppliedPolicy, PolicySet, PolicySetCache, Via};
+pub use resource::Resource;
 
-/// What `principal` may do: the owner everything, a RAM user what its policies and the security
-/// preference grant (cached, see [`GrantsCache`]).
-pub async fn grants(svc: &Services, principal: Principal) -> Result<Grants, DomainError> {
-    let (account_id, user_id) = match principal {
-        Principal::Owner { .. } => {
-            return Ok(Grants {
-                is_owner: true,
-                view_users: true,
-                manage_users: true,
-                manage_own_keys: true,
-                user_id: None,
-            })
-        }
-        Principal::RamUser {
-            account_id,
-            user_id,
-        } => (account_id, user_id),
-    };
-    if let Some(grants) = svc.grants_cache.get(&(account_id, user_id)) {
-        return Ok(grants);
-    }
-    let grants = ram_user_grants(svc, account_id, user_id).await?;
-    svc.grants_cache.put((account_id, user_id), grants);
-    Ok(grants)
+/// Who asks, with what their request brings for policy conditions (`acs:SourceIp`,
+/// `acs:MFAPresent`, `acs:SecureTransport`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Requester {
+    pub principal: Principal,
+    pub source_ip: Option<IpAddr>,
+    pub mfa_present: bool,
+    pub secure_transport: bool,
 }
 
-async fn ram_user_grants(
-    svc: &Services,
-    account_id: i64,
-    user_id: i64,
-) -> Result<Grants, DomainError> {
-    // A deleted (recycled) user keeps nothing, even with a session or key still in hand.
-    match crate::domain::ram_users::find_by_id(svc, account_id, user_id).await {
-        Ok(_) => {}
-        Err(DomainError::NotFound { .. }) => return Ok(Grants::NONE),
-        Err(e) => return Err(e),
+impl Requester {
+    /// A request with nothing known beyond who makes it (conditions on the rest fail).
+    pub fn plain(principal: Principal) -> Self {
+        Self {
+            principal,
+            source_ip: None,
+            mfa_present: false,
+            secure_transport: false,
+        }
     }
-    let policies = policies_of(svc, user_id).await?;
-    let manage_users = policies.iter().any(|p| p.manages_users());
-    let view_users = manage_users || policies.contains(&SystemPolicy::AliyunRAMReadOnlyAccess);
-    let account = account::Entity::find_by_id(account_id).one(&svc.db).await?;
-    Ok(Grants {
-        is_owner: false,
-        view_users,
-        manage_users,
-        manage_own_keys: account.is_some_and(|a| a.allow_user_to_manage_access_keys),
-        user_id: Some(user_id),
+}
+
+/// A decision, and the statement of which policy made it.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    pub action: String,
+    pub resource: String,
+    pub decision: Decision,
+    /// The policy that decided (none: nothing allowed it).
+    pub policy: Option<AppliedPolicy>,
+}
+
+impl Explanation {
+    pub fn allowed(&self) -> bool {
+        self.decision.allowed()
+    }
+
+    /// The statement that decided, from 1.
+    pub fn statement(&self) -> Option<usize> {
+        match self.decision {
+            Decision::Allowed(by) | Decision::ExplicitlyDenied(by) => Some(by.statement),
+            Decision::ImplicitlyDenied => None,
+        }
+    }
+}
+
+/// A refused request, with what Alibaba's `AccessDeniedDetail` says of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessDenied {
+    /// Such as `ram:CreateUser`.
+    pub action: String,
+    /// What it was on, in words.
+    pub on: String,
+    /// `Account` or `SubUser`, as RAM names principals.
+    pub principal_type: &'static str,
+    /// The RAM user's logon name, or the account's ID.
+    pub principal_name: String,
+    /// The policy that denied it, when a `Deny` statement did.
+    pub denied_by: Option<(PolicyType, String)>,
+    /// A RAM user asking about its own keys while the security preference does not allow it.
+    pub own_keys: bool,
+}
+
+impl AccessDenied {
+    /// `ExplicitDeny` or `ImplicitDeny`.
+    pub fn no_permission_type(&self) -> &'static str {
+        if self.denied_by.is_some() {
+            "ExplicitDeny"
+        } else {
+            "ImplicitDeny"
+        }
+    }
+}
+
+impl fmt::Display for AccessDenied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "You are not authorized to do {} on {}: ",
+            self.action, self.on
+        )?;
+        match &self.denied_by {
+            Some((_, name)) => write!(f, "the policy {name} denies it."),
+            None if self.own_keys => write!(
+                f,
+                "no policy of yours allows it. The account owner can allow RAM users to manage \
+                 their own AccessKey pairs with the security preference AllowUserToManageAccessKeys."
+            ),
+            None => write!(
+                f,
+                "no policy attached to you or your groups allows it. Ask an administrator for a \
+                 policy that allows {}.",
+                self.action
+            ),
+        }
+    }
+}
+
+/// How `action` on `resource` is decided for `who`, and why.
+pub async fn explain(
+    svc: &Services,
+    who: &Requester,
+    action: &str,
+    resource: Resource<'_>,
+) -> Result<Explanation, DomainError> {
+    let set = policy_set(svc, who.principal).await?;
+    let arn = resource.arn(who.principal.account_id());
+    let keys: Vec<(&str, &str)> = resource.keys().into_iter().collect();
+    let request = Request {
+        action,
+        resource: &arn,
+        context: Context {
+            source_ip: who.source_ip,
+            mfa_present: who.mfa_present,
+            secure_transport: who.secure_transport,
+            current_time: svc.clock.now(),
+            keys: &keys,
+        },
+    };
+    let decision = policy::decide(set.policies.iter().map(|p| &*p.document), &request);
+    let policy = match decision {
+        Decision::Allowed(by) | Decision::ExplicitlyDenied(by) => set.policies.get(by.policy),
+        Decision::ImplicitlyDenied => None,
+    };
+    Ok(Explanation {
+        action: action.to_owned(),
+        resource: arn,
+        decision,
+        policy: policy.cloned(),
     })
 }
 
-/// Whose keys a request is about, if the caller may see them or, with `change`, change them.
-/// `user` None is the caller's own: the account's for the owner, a RAM user's own otherwise.
-/// Only the owner ever reaches the account's own keys. The console and the API both ask here.
+/// `Ok` when `who` may do `action` on `resource`; otherwise the refusal, in words.
+pub async fn authorize(
+    svc: &Services,
+    who: &Requester,
+    action: &str,
+    resource: Resource<'_>,
+) -> Result<(), DomainError> {
+    let explanation = explain(svc, who, action, resource).await?;
+    if explanation.allowed() {
+        return Ok(());
+    }
+    let set = policy_set(svc, who.principal).await?;
+    let (principal_type, principal_name) = match who.principal {
+        Principal::Owner { account_id } => ("Account", account_id.to_string()),
+        Principal::RamUser { user_id, .. } => (
+            "SubUser",
+            set.user_name.clone().unwrap_or_else(|| user_id.to_string()),
+        ),
+    };
+    let own_keys = matches!(resource, Resource::User(name) if set.user_name.as_deref() == Some(name))
+        && policy_set::OWN_KEY_ACTIONS.contains(&action);
+    Err(DomainError::AccessDenied(Box::new(AccessDenied {
+        action: action.to_owned(),
+        on: resource.describe(),
+        principal_type,
+        principal_name,
+        denied_by: match explanation.decision {
+            Decision::ExplicitlyDenied(_) => explanation.policy.map(|p| (p.policy_type, p.name)),
+            _ => None,
+        },
+        own_keys,
+    })))
+}
+
+/// Whether `who` may do `action` on `resource` (for what a page offers; the operation itself
+/// still asks [`authorize`]).
+pub async fn allows(
+    svc: &Services,
+    who: &Requester,
+    action: &str,
+    resource: Resource<'_>,
+) -> Result<bool, DomainError> {
+    Ok(explain(svc, who, action, resource).await?.allowed())
+}
+
+/// Whose keys a key action is about, once `who` is authorized for `action` on them. `user` none
+/// is the caller's own: the account's for the owner (the only way to them), a RAM user's own
+/// otherwise.
 pub async fn key_owner(
     svc: &Services,
-    principal: Principal,
+    who: &Requester,
     user: Option<&str>,
-    change: bool,
-) -> Result<(KeyOwner, Grants), DomainError> {
-    let grants = grants(svc, principal).await?;
-    let account_id = principal.account_id();
-    let (user_id, why) = match (user, principal) {
-        (None, Principal::Owner { .. }) => return Ok((KeyOwner::Account { account_id }, grants)),
-        (None, Principal::RamUser { user_id, .. }) => (
-            user_id,
-            "You do not have permission to manage your own AccessKey pairs. The account owner \
-             can allow it with the security preference AllowUserToManageAccessKeys (Allow RAM \
-             users to manage their own AccessKey pairs).",
-        ),
-        (Some(name), _) => (
-            crate::domain::ram_users::find(svc, account_id, name)
-                .await?
-                .id,
-            "You do not have permission to manage this user's AccessKey pairs.",
-        ),
-    };
-    let allowed = if change {
-        grants.may_manage_keys_of(user_id)
-    } else {
-        grants.may_view_keys_of(user_id)
-    };
-    Grants::require(allowed, why)?;
-    Ok((
-        KeyOwner::User {
-            account_id,
-            user_id,
-        },
-        grants,
-    ))
+    action: &str,
+) -> Result<KeyOwner, DomainError> {
+    let (owner, name) = keys_of(svc, who, user).await?;
+    authorize(svc, who, action, keys_resource(name.as_deref())).await?;
+    Ok(owner)
 }
 
-/// Whether `grants` may change `owner`'s keys: the account's own keys only the owner may.
-pub fn may_change_keys(grants: &Grants, owner: KeyOwner) -> bool {
-    match owner {
-        KeyOwner::Account { .. } => grants.is_owner,
-        KeyOwner::User { user_id, .. } => grants.may_manage_keys_of(user_id),
-    }
-}
-
-/// Whether `grants` may set `owner`'s keys' own network policies. A key's own policy replaces
-/// the account's, so setting one changes what the account allows: it takes managing the key and
-/// the account's policy both (else a RAM user could lift the account's allow list for its key).
-pub fn may_set_key_policy(grants: &Grants, owner: KeyOwner) -> bool {
-    grants.manage_users && may_change_keys(grants, owner)
-}
-
-pub async fn policies_of(svc: &Services, user_id: i64) -> Result<Vec<SystemPolicy>, DomainError> {
-    let attached = user_policy::Entity::find()
-        .filter(user_policy::Column::UserId.eq(user_id))
-        .all(&svc.db)
-        .await?;
-    // Only catalogue names are ever written; anything else is ignored rather than trusted.
-    Ok(SystemPolicy::ALL
-        .into_iter()
-        .filter(|p| attached.iter().any(|a| a.policy_name == p.name()))
-        .collect())
-}
-
-/// Attaches a policy to a user of the account; attaching it again changes nothing.
-pub async fn attach<'a>(
-    by: impl Into<Author<'a>>,
-    account_id: i64,
-    user_id: i64,
-    policy: SystemPolicy,
-) -> Result<(), DomainError> {
-    let by = by.into();
-    ensure_user_in_account(by.svc(), account_id, user_id).await?;
-    let mut change = by.begin().await?;
-    user_policy::Entity::insert(user_policy::ActiveModel {
-        user_id: Set(user_id),
-        policy_name: Set(policy.name().to_owned()),
-        attached_at: Set(change.svc.clock.now()),
-    })
-    .on_conflict(
-        OnConflict::columns([user_policy::Column::UserId, user_policy::Column::PolicyName])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(change.db())
-    .await?;
-    change.forget_grants(account_id, user_id);
-    change.commit().await
-}
-
-pub async fn detach<'a>(
-    by: impl Into<Author<'a>>,
-    account_id: i64,
-    user_id: i64,
-    policy: SystemPolicy,
-) -> Result<(), DomainError> {
-    let by = by.into();
-    ensure_user_in_account(by.svc(), account_id, user_id).await?;
-    let mut change = by.begin().await?;
-    user_policy::Entity::delete_many()
-        .filter(user_policy::Column::UserId.eq(user_id))
-        .filter(user_policy::Column::PolicyName.eq(policy.name()))
-        .exec(change.db())
-        .await?;
-    change.forget_grants(account_id, user_id);
-    change.commit().await
-}
-
-async fn ensure_user_in_account(
+/// Whether `who` may do `action` on the keys [`key_owner`] would find.
+pub async fn may_on_keys(
     svc: &Services,
-    account_id: i64,
-    user_id: i64,
-) -> Result<(), DomainError> {
-    let found = ram_user::Entity::find_by_id(user_id)
-        .filter(ram_user::Column::AccountId.eq(account_id))
-        .count(&svc.db)
-        .await?;
-    if found == 0 {
-        return Err(crate::domain::ram_users::user_not_found());
-    }
-    Ok(())
+    who: &Requester,
+    user: Option<&str>,
+    action: &str,
+) -> Result<bool, DomainError> {
+    let (_, name) = keys_of(svc, who, user).await?;
+    allows(svc, who, action, keys_resource(name.as_deref())).await
+}
+
+/// The owner of the keys `user` names, and the name of the RAM user they belong to.
+async fn keys_of(
+    svc: &Services,
+    who: &Requester,
+    user: Option<&str>,
+) -> Result<(KeyOwner, Option<String>), DomainError> {
+    let account_id = who.principal.account_id();
+    let user = match (user, who.principal) {
+        (None, Principal::Owner { .. }) => return Ok((KeyOwner::Account { account_id }, None)),
+        (None, Principal::RamUser { user_id, .. }) => {
+            crate::domain::ram_users::find_by_id(svc, account_id, user_id).await?
+        }
+        (Some(name), _) => crate::domain::ram_users::find(svc, account_id, name).await?,
+    };
+    let owner = KeyOwner::User {
+        account_id,
+        user_id: user.id,
+    };
+    Ok((owner, Some(user.name)))
+}
+
+/// The account's own keys are the account's; a RAM user's are the user's.
+fn keys_resource(user_name: Option<&str>) -> Resource<'_> {
+    user_name.map_or(Resource::Account, Resource::User)
 }

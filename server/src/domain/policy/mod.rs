@@ -11,6 +11,32 @@ pub mod system;
 
 pub use condition::Context;
 pub use document::{Effect, MalformedPolicy, PolicyDocument, MAX_DOCUMENT_CHARS};
+pub use system::SystemPolicy;
+
+/// RAM's two kinds of policy: built in, or written by the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyType {
+    System,
+    Custom,
+}
+
+impl PolicyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "System",
+            Self::Custom => "Custom",
+        }
+    }
+
+    /// RAM's `PolicyType` parameter.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "System" => Some(Self::System),
+            "Custom" => Some(Self::Custom),
+            _ => None,
+        }
+    }
+}
 
 /// What is asked: `action` such as `ram:CreateUser`, `resource` an ARN such as
 /// `acs:ram:*:<account-id>:user/ci-bot`.

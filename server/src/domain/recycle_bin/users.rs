@@ -100,7 +100,7 @@ pub async fn restore_user<'a>(
         .await?;
     // Its keys and its permissions came back with it.
     change.forget_every_key();
-    change.forget_grants(account_id, user_id);
+    change.forget_permissions_of(account_id, user_id);
     change.commit().await
 }
 
