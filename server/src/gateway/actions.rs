@@ -21,6 +21,8 @@ use crate::infra::clock::iso8601;
 use crate::infra::entities::access_key::{self, Status};
 use crate::infra::entities::ram_user;
 
+mod policies;
+
 pub const RAM_VERSION: &str = "2015-05-01";
 pub const IMS_VERSION: &str = "2019-08-15";
 
@@ -38,7 +40,18 @@ pub fn access_of(action: &str) -> Access {
         | "ListAccessKeysInRecycleBin"
         | "GetAccessKeyInfoInRecycleBin"
         | "ListUsersInRecycleBin"
-        | "GetUserInRecycleBin" => Access::Read,
+        | "GetUserInRecycleBin"
+        | "GetPolicy"
+        | "ListPolicies"
+        | "GetPolicyVersion"
+        | "ListPolicyVersions"
+        | "ListPoliciesForUser"
+        | "ListPoliciesForGroup"
+        | "ListEntitiesForPolicy"
+        | "GetGroup"
+        | "ListGroups"
+        | "ListGroupsForUser"
+        | "ListUsersForGroup" => Access::Read,
         _ => Access::Write,
     }
 }
@@ -98,6 +111,32 @@ pub async fn dispatch(
         }
         (IMS_VERSION, "RestoreUserFromRecycleBin") => call.restore_user().await?,
         (IMS_VERSION, "DeleteUserInRecycleBin") => call.purge_user().await?,
+        (RAM_VERSION, "CreatePolicy") => call.create_policy().await?,
+        (RAM_VERSION, "GetPolicy") => call.get_policy().await?,
+        (RAM_VERSION, "ListPolicies") => call.list_policies().await?,
+        (RAM_VERSION, "UpdatePolicyDescription") => call.update_policy_description().await?,
+        (RAM_VERSION, "DeletePolicy") => call.delete_policy().await?,
+        (RAM_VERSION, "CreatePolicyVersion") => call.create_policy_version().await?,
+        (RAM_VERSION, "GetPolicyVersion") => call.get_policy_version().await?,
+        (RAM_VERSION, "ListPolicyVersions") => call.list_policy_versions().await?,
+        (RAM_VERSION, "DeletePolicyVersion") => call.delete_policy_version().await?,
+        (RAM_VERSION, "SetDefaultPolicyVersion") => call.set_default_policy_version().await?,
+        (RAM_VERSION, "AttachPolicyToUser") => call.attach_policy(true, false).await?,
+        (RAM_VERSION, "DetachPolicyFromUser") => call.attach_policy(false, false).await?,
+        (RAM_VERSION, "AttachPolicyToGroup") => call.attach_policy(true, true).await?,
+        (RAM_VERSION, "DetachPolicyFromGroup") => call.attach_policy(false, true).await?,
+        (RAM_VERSION, "ListPoliciesForUser") => call.list_policies_for_user().await?,
+        (RAM_VERSION, "ListPoliciesForGroup") => call.list_policies_for_group().await?,
+        (RAM_VERSION, "ListEntitiesForPolicy") => call.list_entities_for_policy().await?,
+        (RAM_VERSION, "CreateGroup") => call.create_group().await?,
+        (RAM_VERSION, "GetGroup") => call.get_group().await?,
+        (RAM_VERSION, "ListGroups") => call.list_groups().await?,
+        (RAM_VERSION, "UpdateGroup") => call.update_group().await?,
+        (RAM_VERSION, "DeleteGroup") => call.delete_group().await?,
+        (RAM_VERSION, "AddUserToGroup") => call.add_user_to_group(true).await?,
+        (RAM_VERSION, "RemoveUserFromGroup") => call.add_user_to_group(false).await?,
+        (RAM_VERSION, "ListGroupsForUser") => call.list_groups_for_user().await?,
+        (RAM_VERSION, "ListUsersForGroup") => call.list_users_for_group().await?,
         _ => return Err(ApiError::api_not_found(action, version)),
     };
     Ok(data)
@@ -166,6 +205,27 @@ impl Call<'_> {
         Ok(None)
     }
 
+    /// `MaxItems`: 1 to 1000, 100 when absent.
+    fn max_items(&self) -> Result<u64, ApiError> {
+        match self.param("MaxItems") {
+            None => Ok(100),
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid("MaxItems", "MaxItems must be a number from 1 to 1000.")
+                }),
+        }
+    }
+
+    /// `Marker`: where the previous page said the next one starts.
+    fn marker(&self) -> Result<Option<i64>, ApiError> {
+        self.param("Marker")
+            .map(|text| text.parse::<i64>().map_err(|_| bad_marker()))
+            .transpose()
+    }
+
     fn user_id_param(&self) -> Result<i64, ApiError> {
         self.required("UserId")?
             .parse()
@@ -202,32 +262,13 @@ impl Call<'_> {
 
     async fn list_users(&self) -> Result<Value, ApiError> {
         self.authorize(Resource::Users).await?;
-        let max_items = match self.param("MaxItems") {
-            None => 100,
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| {
-                    ApiError::invalid("MaxItems", "MaxItems must be a number from 1 to 1000.")
-                })?,
-        };
-        let marker = match self.param("Marker") {
-            None => None,
-            Some(text) => Some(text.parse::<i64>().map_err(|_| {
-                ApiError::invalid("Marker", "Marker must be a value from a previous response.")
-            })?),
-        };
+        let (marker, max_items) = (self.marker()?, self.max_items()?);
         let page = ram_users::list(self.svc, self.account_id(), marker, max_items).await?;
         let users: Vec<Value> = page.users.iter().map(user_json).collect();
-        let mut data = json!({
-            "IsTruncated": page.next_marker.is_some(),
-            "Users": { "User": users },
-        });
-        if let Some(marker) = page.next_marker {
-            data["Marker"] = json!(marker.to_string());
-        }
-        Ok(data)
+        Ok(paged(
+            json!({ "Users": { "User": users } }),
+            page.next_marker,
+        ))
     }
 
     async fn update_user(&self) -> Result<Value, ApiError> {
@@ -523,6 +564,19 @@ impl Call<'_> {
         recycle_bin::purge_user(self.by(), self.account_id(), self.user_id_param()?).await?;
         Ok(json!({}))
     }
+}
+
+fn bad_marker() -> ApiError {
+    ApiError::invalid("Marker", "Marker must be a value from a previous response.")
+}
+
+/// A page's data with RAM's `IsTruncated` and, when there is more, the `Marker` to ask for it.
+fn paged(mut data: Value, next: Option<impl ToString>) -> Value {
+    data["IsTruncated"] = json!(next.is_some());
+    if let Some(next) = next {
+        data["Marker"] = json!(next.to_string());
+    }
+    data
 }
 
 fn status_name(status: Status) -> &'static str {
