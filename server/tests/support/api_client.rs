@@ -14,7 +14,8 @@ use tower::ServiceExt;
 use super::Harness;
 
 /// Sends a V1-signed call of `action` (with `params`) from `from`, as an SDK would, signed at the
-/// harness's time; returns the HTTP status and the JSON answer.
+/// harness's time (RAM's version unless `params` names a `Version`); returns the HTTP status
+/// and the JSON answer.
 pub async fn v1_call(
     h: &Harness,
     gateway: &Arc<Gateway>,
@@ -25,9 +26,19 @@ pub async fn v1_call(
 ) -> (StatusCode, serde_json::Value) {
     let nonce = uuid::Uuid::new_v4().to_string();
     let timestamp = h.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    // RAM's version unless the call names another (IMS's 2019-08-15).
+    let version = params
+        .iter()
+        .find(|(k, _)| *k == "Version")
+        .map_or("2015-05-01", |(_, v)| *v);
+    let params: Vec<(&str, &str)> = params
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "Version")
+        .collect();
     let mut all: Vec<(&str, &str)> = vec![
         ("Action", action),
-        ("Version", "2015-05-01"),
+        ("Version", version),
         ("Format", "JSON"),
         ("AccessKeyId", id),
         ("SignatureMethod", "HMAC-SHA1"),
@@ -35,7 +46,7 @@ pub async fn v1_call(
         ("SignatureNonce", &nonce),
         ("Timestamp", &timestamp),
     ];
-    all.extend_from_slice(params);
+    all.extend_from_slice(&params);
     let signature = sign_v1(secret, &string_to_sign_v1("GET", all.iter().copied()));
     all.push(("Signature", &signature));
     let query = all

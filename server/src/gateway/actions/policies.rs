@@ -111,7 +111,10 @@ impl Call<'_> {
     /// `S<n>` (the system list from its n-th) or `C<id>` (custom ones after that id).
     pub(super) async fn list_policies(&self) -> Result<Value, ApiError> {
         self.authorize(Resource::Policies).await?;
-        let only = self.param("PolicyType").map(|_| self.policy_type(None)).transpose()?;
+        let only = self
+            .param("PolicyType")
+            .map(|_| self.policy_type(None))
+            .transpose()?;
         let max_items = self.max_items()? as usize;
         let (system_from, custom_after) = match self.param("Marker") {
             None => (0, None),
@@ -292,11 +295,23 @@ impl Call<'_> {
         })
         .await?;
         if attach {
-            attachments::attach(self.by(), self.account_id(), policy_type, policy_name, grantee)
-                .await?;
+            attachments::attach(
+                self.by(),
+                self.account_id(),
+                policy_type,
+                policy_name,
+                grantee,
+            )
+            .await?;
         } else {
-            attachments::detach(self.by(), self.account_id(), policy_type, policy_name, grantee)
-                .await?;
+            attachments::detach(
+                self.by(),
+                self.account_id(),
+                policy_type,
+                policy_name,
+                grantee,
+            )
+            .await?;
         }
         Ok(json!({}))
     }
@@ -306,14 +321,18 @@ impl Call<'_> {
         self.authorize(Resource::User(name)).await?;
         // RAM lists the user's own attachments; its groups' are ListPoliciesForGroup's.
         let list = attachments::policies_for_user(self.svc, self.account_id(), name, false).await?;
-        Ok(json!({ "Policies": { "Policy": list.iter().map(attachment_json).collect::<Vec<_>>() } }))
+        Ok(
+            json!({ "Policies": { "Policy": list.iter().map(attachment_json).collect::<Vec<_>>() } }),
+        )
     }
 
     pub(super) async fn list_policies_for_group(&self) -> Result<Value, ApiError> {
         let name = self.required("GroupName")?;
         self.authorize(Resource::Group(name)).await?;
         let list = attachments::policies_for_group(self.svc, self.account_id(), name).await?;
-        Ok(json!({ "Policies": { "Policy": list.iter().map(attachment_json).collect::<Vec<_>>() } }))
+        Ok(
+            json!({ "Policies": { "Policy": list.iter().map(attachment_json).collect::<Vec<_>>() } }),
+        )
     }
 
     pub(super) async fn list_entities_for_policy(&self) -> Result<Value, ApiError> {
