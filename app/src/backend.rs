@@ -177,6 +177,72 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     ) -> Result<(), ConsoleError>;
     async fn restore_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError>;
     async fn purge_user(&self, session: &Session, user_id: i64) -> Result<(), ConsoleError>;
+
+    // Policies, and what they decide.
+    async fn list_policies(
+        &self,
+        session: &Session,
+        query: String,
+    ) -> Result<PolicyList, ConsoleError>;
+    async fn get_policy(
+        &self,
+        session: &Session,
+        policy_type: String,
+        name: String,
+    ) -> Result<PolicyDetail, ConsoleError>;
+    async fn check_policy_document(
+        &self,
+        session: &Session,
+        document: String,
+    ) -> Result<DocumentCheck, ConsoleError>;
+    async fn create_policy(
+        &self,
+        session: &Session,
+        form: NewPolicyForm,
+    ) -> Result<(), ConsoleError>;
+    async fn set_default_policy_version(
+        &self,
+        session: &Session,
+        name: String,
+        version_id: String,
+    ) -> Result<(), ConsoleError>;
+    async fn delete_policy_version(
+        &self,
+        session: &Session,
+        name: String,
+        version_id: String,
+    ) -> Result<(), ConsoleError>;
+    async fn check_access(
+        &self,
+        session: &Session,
+        question: AccessQuestion,
+    ) -> Result<AccessAnswer, ConsoleError>;
+
+    // User groups.
+    async fn list_groups(&self, session: &Session) -> Result<GroupList, ConsoleError>;
+    async fn create_group(
+        &self,
+        session: &Session,
+        name: String,
+        comments: String,
+    ) -> Result<(), ConsoleError>;
+    async fn delete_group(&self, session: &Session, name: String) -> Result<(), ConsoleError>;
+    async fn get_group(&self, session: &Session, name: String)
+        -> Result<GroupDetail, ConsoleError>;
+    async fn set_group_member(
+        &self,
+        session: &Session,
+        group: String,
+        user: String,
+        member: bool,
+    ) -> Result<(), ConsoleError>;
+    async fn set_group_policy_attached(
+        &self,
+        session: &Session,
+        group: String,
+        policy: String,
+        attached: bool,
+    ) -> Result<(), ConsoleError>;
 }
 
 pub type SharedBackend = Arc<dyn ConsoleBackend>;

@@ -17,10 +17,11 @@ use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::console_layout::ConsoleLayout;
 use crate::pages::{
-    access_keys::AccessKeysPage, audit_trail::AuditTrailPage, home::HomePage, mfa::MfaDevicePage,
-    network_policy::NetworkPolicyPage, not_found::NotFoundPage, recycle_bin::RecycleBinPage,
-    security_settings::SecuritySettingsPage, setup::SetupPage, sign_in::SignInPage, user::UserPage,
-    users::UsersPage,
+    access_keys::AccessKeysPage, audit_trail::AuditTrailPage, check_access::CheckAccessPage,
+    group::GroupPage, groups::GroupsPage, home::HomePage, mfa::MfaDevicePage,
+    network_policy::NetworkPolicyPage, not_found::NotFoundPage, policies::PoliciesPage,
+    policy::PolicyPage, recycle_bin::RecycleBinPage, security_settings::SecuritySettingsPage,
+    setup::SetupPage, sign_in::SignInPage, user::UserPage, users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +63,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ram/users") view={Lazy::<UsersPage>::new()}/>
                     <Route path=path!("ram/users/:name") view={Lazy::<UserPage>::new()}/>
                     <Route path=path!("ram/recycle-bin") view={Lazy::<RecycleBinPage>::new()}/>
+                    <Route path=path!("ram/groups") view={Lazy::<GroupsPage>::new()}/>
+                    <Route path=path!("ram/groups/:name") view={Lazy::<GroupPage>::new()}/>
+                    <Route path=path!("ram/policies") view={Lazy::<PoliciesPage>::new()}/>
+                    <Route path=path!("ram/policies/:type/:name") view={Lazy::<PolicyPage>::new()}/>
+                    <Route path=path!("ram/check-access") view={Lazy::<CheckAccessPage>::new()}/>
                     <Route path=path!("ram/security-settings") view={Lazy::<SecuritySettingsPage>::new()}/>
                 </ParentRoute>
             </Routes>

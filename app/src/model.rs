@@ -115,12 +115,17 @@ pub struct UserEdit {
     pub comments: String,
 }
 
-/// One system policy on a user's Permissions tab.
+/// One policy on a user's Permissions tab: the system policies and the account's own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRow {
     pub name: String,
+    /// `System` or `Custom`.
+    pub policy_type: String,
     pub description: String,
+    /// Attached to the user itself.
     pub attached: bool,
+    /// The user's groups that have it attached.
+    pub via_groups: Vec<String>,
 }
 
 /// The account's Security Settings page.
@@ -342,4 +347,115 @@ impl std::fmt::Debug for MfaEnrollment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MfaEnrollment { .. }")
     }
+}
+
+/// A row of the Policies page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub name: String,
+    /// `System` or `Custom`.
+    pub policy_type: String,
+    pub description: String,
+    pub default_version: String,
+    /// Users and groups it is attached to.
+    pub attachments: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyList {
+    pub policies: Vec<PolicySummary>,
+    pub can_create: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersionRow {
+    pub version_id: String,
+    pub is_default: bool,
+    pub created: String,
+    pub document: String,
+}
+
+/// A policy's page: its document in force, its versions and where it is attached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyDetail {
+    pub summary: PolicySummary,
+    pub document: String,
+    pub versions: Vec<PolicyVersionRow>,
+    /// "User ann", "Group developers".
+    pub attached_to: Vec<String>,
+    pub can_manage: bool,
+}
+
+/// A new custom policy, as the Create Policy form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPolicyForm {
+    pub name: String,
+    pub description: String,
+    pub document: String,
+}
+
+/// What the server says of a policy document being written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentCheck {
+    /// None: the document is valid.
+    pub problem: Option<String>,
+    /// The statement the problem is in, from 1.
+    pub statement: Option<u32>,
+}
+
+/// A Check access question: who (empty: the account owner), what, on what.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessQuestion {
+    pub user: String,
+    pub action: String,
+    /// An ARN, or empty for the account as a whole.
+    pub resource: String,
+    pub source_ip: String,
+    /// An unticked checkbox sends nothing.
+    #[serde(default)]
+    pub mfa_present: bool,
+}
+
+/// Check access's answer, and what decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessAnswer {
+    pub allowed: bool,
+    /// "Allowed", "Denied by an explicit Deny", "Denied: no statement allows it".
+    pub decision: String,
+    pub resource: String,
+    /// The policy that decided, with where it comes from, and the statement.
+    pub policy: Option<String>,
+    pub statement: Option<u32>,
+}
+
+/// A row of the Groups page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub name: String,
+    pub comments: String,
+    pub created: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupList {
+    pub groups: Vec<GroupRow>,
+    pub can_manage: bool,
+}
+
+/// A member of a group, as the group's page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub name: String,
+    pub display_name: String,
+    pub joined: String,
+}
+
+/// A group's page: its members and its policies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDetail {
+    pub row: GroupRow,
+    pub members: Vec<GroupMember>,
+    /// Every policy, each attached to the group or not (`via_groups` is empty here).
+    pub policies: Vec<PolicyRow>,
+    pub can_manage: bool,
 }

@@ -218,7 +218,7 @@ test("keyboard: skip link, avatar menu, dialogs and tabs keep focus where a pers
   await expect(row.getByRole("button", { name: "Disable" })).toBeFocused();
 
   // A page change puts focus on the new page's heading.
-  await page.getByRole("link", { name: "RAM Users" }).click();
+  await page.getByRole("link", { name: "Users", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeFocused();
 
   // Tabs: arrow keys move along them and select.

@@ -89,7 +89,7 @@ test("a RAM administrator manages a user's keys, verified on its own phone, and 
   page,
 }) => {
   await signInAs(page, "ops-admin");
-  await page.getByRole("link", { name: "RAM Users" }).click();
+  await page.getByRole("link", { name: "Users", exact: true }).click();
   await page.getByRole("link", { name: "ci-bot@acme.onaliyun.com" }).click();
   await page.getByRole("tab", { name: "Authentication" }).click();
   const panel = page.getByRole("tabpanel", { name: "Authentication" });
@@ -110,7 +110,7 @@ test("a RAM administrator manages a user's keys, verified on its own phone, and 
 
 test("a read-only administrator sees users and keys but cannot change anything", async ({ page }) => {
   await signInAs(page, "auditor");
-  await page.getByRole("link", { name: "RAM Users" }).click();
+  await page.getByRole("link", { name: "Users", exact: true }).click();
   await expect(page.getByRole("link", { name: "ci-bot@acme.onaliyun.com" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Create User" })).toHaveCount(0);
 
@@ -138,7 +138,7 @@ test("a plain RAM user gets the no-permission page until the owner allows it to 
   page,
 }) => {
   await signInAs(page, "dev");
-  await expect(page.getByRole("link", { name: "RAM Users" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Users", exact: true })).toHaveCount(0);
   await page.getByRole("button", { name: "Account menu" }).hover();
   await page.getByRole("menuitem", { name: "AccessKey Management" }).click();
   await expect(page.getByRole("heading", { name: "No permission" })).toBeVisible();

@@ -7,7 +7,7 @@ export const serverBin = process.env.SERVER_BIN ?? path.join(root, "target", "re
 const siteRoot = process.env.SITE_ROOT ?? path.join(root, "target", "site");
 const tmp = path.join(root, "end2end", ".tmp");
 
-const names = ["main", "shortCodes", "ramUsers", "ramAdmins", "api", "guardRails", "pages", "phone"] as const;
+const names = ["main", "shortCodes", "ramUsers", "ramAdmins", "api", "guardRails", "pages", "phone", "policies"] as const;
 
 /** Free loopback ports, two a server (console and API), chosen once by Playwright's main process
  * and inherited by its workers through the environment, so every process agrees on them. */
@@ -66,5 +66,6 @@ export const servers = {
   guardRails: at("guardRails"),
   pages: at("pages"),
   phone: at("phone"),
+  policies: at("policies"),
 };
 export type Server = (typeof servers)[keyof typeof servers];

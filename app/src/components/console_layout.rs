@@ -77,6 +77,7 @@ fn Console(
 #[component]
 fn ConsoleFrame(identity: Identity) -> impl IntoView {
     let note_open = RwSignal::new(false);
+    let nav_open = RwSignal::new(false);
     provide_context(AccessKeyNote(note_open));
     provide_context(identity.clone());
     // A new page: focus its heading, so keyboard and screen-reader users start there rather than
@@ -104,20 +105,64 @@ fn ConsoleFrame(identity: Identity) -> impl IntoView {
         >
             "Skip to content"
         </a>
-        <TopBar identity on_access_key_management=Callback::new(move |_| note_open.set(true))/>
-        <main class="console-main" id="main" tabindex="-1">
-            <Outlet/>
-        </main>
+        <TopBar identity=identity.clone() nav_open on_access_key_management=Callback::new(move |_| note_open.set(true))/>
+        <div class="console-body" class:with-nav=identity.can_view_users>
+            {identity.can_view_users.then(|| view! { <SideNav nav_open/> })}
+            <main class="console-main" id="main" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
         <Show when=move || note_open.get()>
             <AccessKeyNoteDialog on_close=move |_| note_open.set(false)/>
         </Show>
     }
 }
 
+/// RAM's side navigation, grouped as its console groups it; on a narrow window it folds away
+/// behind the top bar's Menu button. A link to the page shown is marked as the current one.
 #[component]
-fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl IntoView {
+fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
+    let location = use_location();
+    let link = move |href: &'static str, label: &'static str| {
+        let current = move || {
+            let path = location.pathname.get();
+            (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
+        };
+        view! { <li><a href=href aria-current=current>{label}</a></li> }
+    };
+    view! {
+        <nav class="side-nav" class:open=move || nav_open.get() id="console-nav" aria-label="Console"
+            on:click=move |_| nav_open.set(false)>
+            <h2 class="nav-group">"Identities"</h2>
+            <ul>
+                {link("/ram/users", "Users")}
+                {link("/ram/groups", "Groups")}
+            </ul>
+            <h2 class="nav-group">"Permissions"</h2>
+            <ul>
+                {link("/ram/policies", "Policies")}
+                {link("/ram/check-access", "Check Access")}
+            </ul>
+            <h2 class="nav-group">"Settings"</h2>
+            <ul>
+                {link("/ram/security-settings", "Security Settings")}
+                {link("/access-keys/network-policy", "Network Access Policy")}
+            </ul>
+            <ul class="nav-singles">
+                {link("/ram/recycle-bin", "Recycle Bin")}
+                {link("/audit-trail", "Audit Trail")}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn TopBar(
+    identity: Identity,
+    nav_open: RwSignal<bool>,
+    on_access_key_management: Callback<()>,
+) -> impl IntoView {
     let menu_open = RwSignal::new(false);
-    let nav_open = RwSignal::new(false);
     let area = NodeRef::<html::Div>::new();
     let avatar = NodeRef::<html::Button>::new();
     let menu = NodeRef::<html::Div>::new();
@@ -182,14 +227,6 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
             menu_open.set(false);
         }
     };
-    let nav_links = identity.can_view_users.then(|| {
-        view! {
-            <a href="/ram/users">"RAM Users"</a>
-            <a href="/ram/recycle-bin">"Recycle Bin"</a>
-            <a href="/ram/security-settings">"Security Settings"</a>
-            <a href="/audit-trail">"Audit Trail"</a>
-        }
-    });
     let has_nav = identity.can_view_users;
     view! {
         <header class="top-bar" class:nav-open=move || nav_open.get()>
@@ -205,9 +242,7 @@ fn TopBar(identity: Identity, on_access_key_management: Callback<()>) -> impl In
                     "Menu"
                 </button>
             })}
-            <nav class="top-nav" id="console-nav" aria-label="Console" on:click=move |_| nav_open.set(false)>
-                {nav_links}
-            </nav>
+            <span class="top-bar-space"></span>
             <div
                 class="avatar-area"
                 class:open=move || menu_open.get()

@@ -345,7 +345,8 @@ fn ConsolePasswordDialog(
     }
 }
 
-/// Permissions: the system policy catalogue, each attached to the user or not.
+/// Permissions: every policy, each attached to the user, granted through one of its groups, or
+/// neither.
 #[component]
 fn Permissions(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
     let name = StoredValue::new(user.row.name.clone());
@@ -364,17 +365,28 @@ fn Permissions(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
         .map(|policy| {
             let PolicyRow {
                 name,
+                policy_type,
                 description,
                 attached,
+                via_groups,
             } = policy;
+            let status = match (attached, via_groups.is_empty()) {
+                (true, true) => "Attached".to_owned(),
+                (true, false) => {
+                    format!("Attached, and through the group {}", via_groups.join(", "))
+                }
+                (false, false) => format!("Through the group {}", via_groups.join(", ")),
+                (false, true) => "Not attached".to_owned(),
+            };
             let label = if attached { "Detach" } else { "Attach" };
             let aria_label = format!("{label} {name}");
             let policy = name.clone();
             view! {
                 <tr>
                     <td>{name}</td>
+                    <td>{policy_type}</td>
                     <td>{description}</td>
-                    <td>{if attached { "Attached" } else { "Not attached" }}</td>
+                    <td>{status}</td>
                     {can_manage.then(|| view! {
                         <td>
                             <button
@@ -395,12 +407,13 @@ fn Permissions(user: UserDetail, on_changed: Callback<()>) -> impl IntoView {
     view! {
         <section role="tabpanel" id="user-tabpanel" aria-labelledby="tab-permissions">
             <p class="page-intro">
-                "System policies decide what this user may do when it signs in or calls the API with its AccessKey pairs."
+                "Policies decide what this user may do when it signs in or calls the API with its AccessKey \
+                 pairs: those attached to it, and those of its groups."
             </p>
             <p class="form-error" role="alert">
                 {move || change.value().get().and_then(Result::err).map(|e| e.to_string())}
             </p>
-            <DataTable label="Policies" columns=if can_manage { &["Policy", "Description", "Status", "Actions"] } else { &["Policy", "Description", "Status"] }>
+            <DataTable label="Policies" columns=if can_manage { &["Policy", "Type", "Description", "Status", "Actions"] } else { &["Policy", "Type", "Description", "Status"] }>
                 {rows}
             </DataTable>
         </section>

@@ -56,7 +56,7 @@ impl Console {
     /// this caller, so that a change commits with its event; a failure, or an operation that
     /// changed nothing in the database, is queued instead. Without a principal (a failed sign-in,
     /// an expired session) there is no account to record it for.
-    async fn recorded<'s, T: Answer, F>(
+    pub(super) async fn recorded<'s, T: Answer, F>(
         &'s self,
         session: &Session,
         operation: Operation,
@@ -132,11 +132,15 @@ impl Console {
         let principal = self.principal(session).await?;
         Ok(Requester {
             principal,
-            source_ip: session
-                .get::<Option<IpAddr>>(SOURCE_IP)
-                .await
-                .map_err(internal)?
-                .flatten(),
+            // This request's own address; the sign-in's where there is none (a plain download).
+            source_ip: match app::backend::client_address() {
+                Some(ip) => Some(ip),
+                None => session
+                    .get::<Option<IpAddr>>(SOURCE_IP)
+                    .await
+                    .map_err(internal)?
+                    .flatten(),
+            },
             mfa_present: session
                 .get(MFA_PRESENT)
                 .await
@@ -149,7 +153,7 @@ impl Console {
 
     /// The signed-in caller, once authorized for `action` (such as `ram:CreateUser`) on
     /// `resource`: the one question every console operation asks, as every API action does.
-    async fn authorized(
+    pub(super) async fn authorized(
         &self,
         session: &Session,
         action: &str,
@@ -673,15 +677,37 @@ impl ConsoleBackend for Console {
         let user = ram_users::find(&self.0, account_id, &name).await?;
         let alias = self.account_alias(account_id).await?;
         let attached =
-            permissions::attachments::policies_for_user(&self.0, account_id, &name, false).await?;
-        let policies = SystemPolicy::ALL
+            permissions::attachments::policies_for_user(&self.0, account_id, &name, true).await?;
+        let (custom, _) =
+            crate::domain::custom_policies::list(&self.0, account_id, None, 1000).await?;
+        let catalogue = SystemPolicy::ALL
             .into_iter()
-            .map(|policy| PolicyRow {
-                name: policy.name().to_owned(),
-                description: policy.description().to_owned(),
-                attached: attached
+            .map(|p| {
+                (
+                    PolicyType::System,
+                    p.name().to_owned(),
+                    p.description().to_owned(),
+                )
+            })
+            .chain(custom.into_iter().map(|p| {
+                (
+                    PolicyType::Custom,
+                    p.name,
+                    p.description.unwrap_or_default(),
+                )
+            }));
+        let policies = catalogue
+            .map(|(policy_type, policy_name, description)| {
+                let of_it = attached
                     .iter()
-                    .any(|a| a.policy_type == PolicyType::System && a.policy_name == policy.name()),
+                    .filter(|a| a.policy_type == policy_type && a.policy_name == policy_name);
+                PolicyRow {
+                    attached: of_it.clone().any(|a| a.via_group.is_none()),
+                    via_groups: of_it.filter_map(|a| a.via_group.clone()).collect(),
+                    policy_type: policy_type.as_str().to_owned(),
+                    name: policy_name,
+                    description,
+                }
             })
             .collect();
         Ok(UserDetail {
@@ -771,26 +797,16 @@ impl ConsoleBackend for Console {
                 .authorized(session, action, Resource::User(&name))
                 .await?;
             let account_id = who.principal.account_id();
-            let policy = SystemPolicy::from_name(&policy)?;
+            // A custom policy never takes a system policy's name, so the name says which.
+            let policy_type = match SystemPolicy::find(&policy) {
+                Some(_) => PolicyType::System,
+                None => PolicyType::Custom,
+            };
             let to = permissions::attachments::Grantee::User(&name);
             if attached {
-                permissions::attachments::attach(
-                    by,
-                    account_id,
-                    PolicyType::System,
-                    policy.name(),
-                    to,
-                )
-                .await?;
+                permissions::attachments::attach(by, account_id, policy_type, &policy, to).await?;
             } else {
-                permissions::attachments::detach(
-                    by,
-                    account_id,
-                    PolicyType::System,
-                    policy.name(),
-                    to,
-                )
-                .await?;
+                permissions::attachments::detach(by, account_id, policy_type, &policy, to).await?;
             }
             Ok(())
         })
@@ -1068,5 +1084,109 @@ impl ConsoleBackend for Console {
             Ok(recycle_bin::purge_user(by, account_id, user_id).await?)
         })
         .await
+    }
+
+    async fn list_policies(
+        &self,
+        session: &Session,
+        query: String,
+    ) -> Result<PolicyList, ConsoleError> {
+        self.policies_page(session, query).await
+    }
+
+    async fn get_policy(
+        &self,
+        session: &Session,
+        policy_type: String,
+        name: String,
+    ) -> Result<PolicyDetail, ConsoleError> {
+        self.policy_page(session, policy_type, name).await
+    }
+
+    async fn check_policy_document(
+        &self,
+        session: &Session,
+        document: String,
+    ) -> Result<DocumentCheck, ConsoleError> {
+        self.document_check(session, document).await
+    }
+
+    async fn create_policy(
+        &self,
+        session: &Session,
+        form: NewPolicyForm,
+    ) -> Result<(), ConsoleError> {
+        self.new_policy(session, form).await
+    }
+
+    async fn set_default_policy_version(
+        &self,
+        session: &Session,
+        name: String,
+        version_id: String,
+    ) -> Result<(), ConsoleError> {
+        self.version_change(session, name, version_id, true).await
+    }
+
+    async fn delete_policy_version(
+        &self,
+        session: &Session,
+        name: String,
+        version_id: String,
+    ) -> Result<(), ConsoleError> {
+        self.version_change(session, name, version_id, false).await
+    }
+
+    async fn check_access(
+        &self,
+        session: &Session,
+        question: AccessQuestion,
+    ) -> Result<AccessAnswer, ConsoleError> {
+        self.access_check(session, question).await
+    }
+
+    async fn list_groups(&self, session: &Session) -> Result<GroupList, ConsoleError> {
+        self.groups_page(session).await
+    }
+
+    async fn create_group(
+        &self,
+        session: &Session,
+        name: String,
+        comments: String,
+    ) -> Result<(), ConsoleError> {
+        self.new_group(session, name, comments).await
+    }
+
+    async fn delete_group(&self, session: &Session, name: String) -> Result<(), ConsoleError> {
+        self.remove_group(session, name).await
+    }
+
+    async fn get_group(
+        &self,
+        session: &Session,
+        name: String,
+    ) -> Result<GroupDetail, ConsoleError> {
+        self.group_page(session, name).await
+    }
+
+    async fn set_group_member(
+        &self,
+        session: &Session,
+        group: String,
+        user: String,
+        member: bool,
+    ) -> Result<(), ConsoleError> {
+        self.group_member(session, group, user, member).await
+    }
+
+    async fn set_group_policy_attached(
+        &self,
+        session: &Session,
+        group: String,
+        policy: String,
+        attached: bool,
+    ) -> Result<(), ConsoleError> {
+        self.group_policy(session, group, policy, attached).await
     }
 }

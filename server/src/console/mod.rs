@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod backend;
 mod errors;
+mod groups;
+mod policies;
 mod sessions;
 pub mod views;
 

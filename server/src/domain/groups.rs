@@ -174,8 +174,19 @@ pub async fn delete<'a>(
     let by = by.into();
     let group = find(by.svc(), account_id, name).await?;
     let change = by.begin().await?;
+    // Members in the recycle bin do not hold the group up (the list does not show them); their
+    // memberships go with it.
     let members = group_member::Entity::find()
         .filter(group_member::Column::GroupId.eq(group.id))
+        .filter(
+            group_member::Column::UserId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(ram_user::Column::Id)
+                    .from(ram_user::Entity)
+                    .and_where(ram_user::Column::RecycledAt.is_null())
+                    .to_owned(),
+            ),
+        )
         .count(change.db())
         .await?;
     if members > 0 {

@@ -12,11 +12,14 @@ pub enum Resource<'a> {
     Group(&'a str),
     Policies,
     Policy(&'a str),
+    /// Any ARN, as a person asking Check access writes it.
+    Arn(&'a str),
 }
 
 impl Resource<'_> {
     pub fn arn(&self, account_id: i64) -> String {
         let path = match self {
+            Self::Arn(arn) => return (*arn).to_owned(),
             Self::Account => "*".to_owned(),
             Self::Users => "user/*".to_owned(),
             Self::User(name) => format!("user/{name}"),
@@ -34,6 +37,18 @@ impl Resource<'_> {
             Self::User(name) => Some(("ram:UserName", name)),
             Self::Group(name) => Some(("ram:GroupName", name)),
             Self::Policy(name) => Some(("ram:PolicyName", name)),
+            // `acs:ram:*:<account>:user/<name>` and the like bring their names too.
+            Self::Arn(arn) => {
+                let path = arn.splitn(5, ':').nth(4)?;
+                let (kind, name) = path.split_once('/')?;
+                let key = match kind {
+                    "user" => "ram:UserName",
+                    "group" => "ram:GroupName",
+                    "policy" => "ram:PolicyName",
+                    _ => return None,
+                };
+                Some((key, name))
+            }
             _ => None,
         }
     }
@@ -48,6 +63,7 @@ impl Resource<'_> {
             Self::Group(name) => format!("the group {name}"),
             Self::Policies => "policies".to_owned(),
             Self::Policy(name) => format!("the policy {name}"),
+            Self::Arn(arn) => (*arn).to_owned(),
         }
     }
 }
