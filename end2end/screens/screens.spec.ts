@@ -98,6 +98,44 @@ for (const width of ["desktop", "phone"] as const) {
         await open(page, `${server.url}${url}`);
         await shot(page, name, width);
       }
+      // Least privilege: a custom policy through the editor (a mistake first), a group with it,
+      // the policy's page, Check Access.
+      await open(page, `${server.url}/ram/policies`);
+      await shot(page, "28-policies", width);
+      await page.getByRole("button", { name: "Create Policy" }).click();
+      const editor = page.getByRole("region", { name: "Create Policy" });
+      await editor.getByLabel("Policy name").fill(`ReadUsers-${width}`);
+      await editor.getByLabel("Policy document").fill('{"Version":"1","Statement":[{"Effect":"Allow","Action":"ListUsers","Resource":"*"}]}');
+      await editor.getByTestId("document-problem").filter({ hasText: "Statement 1" }).waitFor();
+      await shot(page, "29-policy-editor-error", width);
+      await editor.getByLabel("Policy document").fill('{"Version":"1","Statement":[{"Effect":"Allow","Action":["ram:ListUsers","ram:GetUser"],"Resource":"*"}]}');
+      await editor.getByText("The document is valid.").waitFor();
+      await editor.getByRole("button", { name: "Create Policy" }).click();
+      await page.getByRole("status").filter({ hasText: "Created the policy" }).waitFor();
+      await open(page, `${server.url}/ram/groups`);
+      await page.getByRole("button", { name: "Create Group" }).click();
+      await page.getByRole("dialog", { name: "Create Group" }).getByLabel("Group name").fill(`readers-${width}`);
+      await page.getByRole("dialog", { name: "Create Group" }).getByRole("button", { name: "OK" }).click();
+      await page.getByRole("link", { name: `readers-${width}` }).waitFor();
+      await shot(page, "30-groups", width);
+      await open(page, `${server.url}/ram/groups/readers-${width}`);
+      await page.getByLabel("Add a user").fill("auditor");
+      await page.getByRole("button", { name: "Add to Group" }).click();
+      await page.getByRole("row", { name: /auditor/ }).waitFor();
+      await page.getByRole("button", { name: `Attach ReadUsers-${width}` }).click();
+      await page.getByRole("row", { name: new RegExp(`ReadUsers-${width}`) }).filter({ hasText: "Attached" }).waitFor();
+      await shot(page, "31-group", width);
+      await open(page, `${server.url}/ram/policies/Custom/ReadUsers-${width}`);
+      await shot(page, "32-policy", width);
+      await open(page, `${server.url}/ram/check-access`);
+      await page.getByLabel("RAM user").fill("auditor");
+      await page.getByLabel("Action").fill("ram:DeleteUser");
+      await page.getByRole("button", { name: "Check" }).click();
+      await page.getByTestId("access-answer").waitFor();
+      await shot(page, "33-check-access", width);
+      await open(page, `${server.url}/ram/users/auditor?tab=permissions`);
+      await shot(page, "16-user-permissions", width);
+
       await open(page, `${server.url}/ram/users`);
       await page.getByRole("button", { name: "Create User" }).click();
       await shot(page, "22-create-user", width);
