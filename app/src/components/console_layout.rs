@@ -107,7 +107,7 @@ fn ConsoleFrame(identity: Identity) -> impl IntoView {
         </a>
         <TopBar identity=identity.clone() nav_open on_access_key_management=Callback::new(move |_| note_open.set(true))/>
         <div class="console-body" class:with-nav=identity.can_view_users>
-            {identity.can_view_users.then(|| view! { <SideNav nav_open/> })}
+            {identity.can_view_users.then(|| view! { <SideNav nav_open/> }.into_any())}
             <main class="console-main" id="main" tabindex="-1">
                 <Outlet/>
             </main>
@@ -128,7 +128,7 @@ fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
             let path = location.pathname.get();
             (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
         };
-        view! { <li><a href=href aria-current=current>{label}</a></li> }
+        view! { <li><a href=href aria-current=current>{label}</a></li> }.into_any()
     };
     view! {
         <nav class="side-nav" class:open=move || nav_open.get() id="console-nav" aria-label="Console"
@@ -154,6 +154,9 @@ fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
             </ul>
         </nav>
     }
+    // One type for the whole navigation: its links nested in the frame's would outgrow the
+    // compiler's type depth in a debug build.
+    .into_any()
 }
 
 #[component]
